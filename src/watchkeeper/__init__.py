@@ -1,0 +1,3 @@
+"""Watchkeeper: sanctions screening against versioned official lists."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,26 @@
+"""One hierarchy of errors, each able to say what went wrong and where."""
+
+from __future__ import annotations
+
+
+class WatchkeeperError(Exception):
+    """Base of every error Watchkeeper reports to a user."""
+
+
+class ListFormatError(WatchkeeperError):
+    """A list file cannot be read completely; nothing from it is stored."""
+
+    def __init__(self, path: str, where: str, problem: str) -> None:
+        self.path = path
+        self.where = where
+        self.problem = problem
+        location = f"{path}, {where}" if where else path
+        super().__init__(f"{location}: {problem}")
+
+
+class ImportRejected(WatchkeeperError):
+    """A well-formed file the store refuses to import as a new version."""
+
+
+class NotFound(WatchkeeperError):
+    """An entity, source or version that the store does not hold."""

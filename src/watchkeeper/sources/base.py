@@ -1,0 +1,171 @@
+"""What every list parser shares: the snapshot it returns and safe file reading.
+
+A parser turns the publisher's file(s) into a `ListSnapshot` and knows nothing
+of the store. Adding a list (e.g. the EU FSF XML) is one module with a
+`ListFormat` object registered in `watchkeeper.sources`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from lxml import etree
+
+from watchkeeper.errors import ListFormatError
+from watchkeeper.model import Entity
+
+
+@dataclass(frozen=True)
+class ListSnapshot:
+    """One publication of one list, parsed completely."""
+
+    source: str
+    published: date
+    entities: tuple[Entity, ...]
+    sha256: str
+    path: str
+    format: str
+    #: A partial file (one program, a test subset) adds and updates, never delists.
+    partial: bool = False
+
+
+class ListFormat(Protocol):
+    """A publisher's file layout."""
+
+    name: str
+    default_source: str
+    description: str
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """True when `path` (whose first bytes are `head`) is in this layout."""
+        ...
+
+    def parse(self, path: Path, *, source: str | None, published: date | None) -> ListSnapshot:
+        """Parse every record or raise `ListFormatError` naming where it failed."""
+        ...
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's content, un-gzipped when it ends in `.gz`.
+
+    A truncated gzip stream is an error here: gzip's own reader would return
+    what it could decompress and the list would silently lose its tail.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ListFormatError(str(path), "", f"cannot read file: {exc.strerror}") from exc
+    if path.name.endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise ListFormatError(str(path), "", f"broken or truncated gzip data: {exc}") from exc
+    if not raw.strip(b"\x00\x1a \r\n\t"):
+        raise ListFormatError(str(path), "", "file is empty (0 records); nothing imported")
+    return raw
+
+
+def decode(path: Path, data: bytes, encoding: str = "utf-8") -> str:
+    """Decode strictly, naming the line of the first undecodable byte."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ListFormatError(
+            str(path),
+            f"line {line}",
+            f"byte 0x{data[exc.start]:02x} is not valid {encoding}; wrong encoding?",
+        ) from exc
+    return text.removeprefix("\ufeff")
+
+
+def sha256_of(*paths: Path) -> str:
+    """SHA-256 of one file, or of the member hashes of a multi-file set."""
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+_NAME_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_from_name(path: Path) -> date | None:
+    """A publication date written into the file or folder name (`sdn-2022-03-01.csv`)."""
+    for part in (path.name, path.parent.name):
+        match = _NAME_DATE_RE.search(part)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)
+    return None
+
+
+def require_published(path: Path, *candidates: date | None) -> date:
+    for candidate in candidates:
+        if candidate is not None:
+            return candidate
+    raise ListFormatError(
+        str(path), "", "no publication date in the file or its name; pass --published YYYY-MM-DD"
+    )
+
+
+def parse_xml(path: Path, data: bytes) -> etree._Element:
+    """Parse XML, turning a syntax error into one that names line and column."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        raise ListFormatError(str(path), f"line {line}, column {column}", exc.msg) from exc
+
+
+def local(tag: object) -> str:
+    """An element's tag without its namespace."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def text_of(element: etree._Element | None) -> str:
+    if element is None or element.text is None:
+        return ""
+    return " ".join(element.text.split())
+
+
+def check_namespace(path: Path, root: etree._Element, expected: Sequence[str]) -> None:
+    ns = etree.QName(root).namespace or ""
+    if ns not in expected:
+        raise ListFormatError(
+            str(path),
+            f"line {root.sourceline}, <{local(root.tag)}>",
+            f"unexpected XML namespace {ns!r}; expected one of {list(expected)!r}",
+        )
+
+
+def element_record(element: etree._Element) -> str:
+    """The publisher's XML for one record, kept as evidence with the entity."""
+    text = etree.tostring(element, encoding="unicode")
+    # Drop the namespace declarations lxml copies onto a serialised child.
+    return re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", text, count=3)
+
+
+def where(element: etree._Element, label: str = "") -> str:
+    tag = local(element.tag)
+    return f"line {element.sourceline}, <{tag}>" + (f" {label}" if label else "")
+
+
+def ofac_source_for_lists(lists: set[str] | list[str]) -> str:
+    """Which Watchkeeper source an OFAC list-service entry belongs to.
+
+    Entries of the non-SDN consolidated list carry "Consolidated List" (some
+    are also on the SDN list); everything else in an SDN export is SDN.
+    """
+    if "Consolidated List" in lists or "SDN List" not in lists:
+        return "ofac-cons"
+    return "ofac-sdn"
