@@ -66,7 +66,9 @@ def detect_format(path: Path) -> ListFormat:
     for fmt in FORMATS:
         if fmt.sniff(path, head):
             return fmt
-    raise ListFormatError(str(path), "", "not a list layout Watchkeeper knows; see `watchkeeper lists formats`")
+    raise ListFormatError(
+        str(path), "", "not a list layout Watchkeeper knows; see `watchkeeper lists formats`"
+    )
 
 
 def parse_list(

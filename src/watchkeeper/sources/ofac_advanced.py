@@ -33,7 +33,11 @@ from watchkeeper.sources.ofac_remarks import apply_phrase
 
 NAMESPACES = ("http://www.un.org/sanctions/1.0",)
 _SCHEMA = {"Individual": "Person", "Entity": "Organization", "Vessel": "Vessel", "Aircraft": "Airplane"}
-_FEATURE_PHRASE = {"Place of Birth": "POB", "Nationality Country": "nationality", "Citizenship Country": "citizen"}
+_FEATURE_PHRASE = {
+    "Place of Birth": "POB",
+    "Nationality Country": "nationality",
+    "Citizenship Country": "citizen",
+}
 
 
 def _kids(element: etree._Element, name: str) -> list[etree._Element]:
@@ -121,7 +125,9 @@ class OfacAdvancedXmlFormat:
     def parse(self, path: Path, *, source: str | None, published: date | None) -> ListSnapshot:
         root = parse_xml(path, read_bytes(path))
         if local(root.tag) != "Sanctions" or etree.QName(root).namespace not in NAMESPACES:
-            raise ListFormatError(str(path), where(root), "root is not <Sanctions> in the OFAC advanced namespace")
+            raise ListFormatError(
+                str(path), where(root), "root is not <Sanctions> in the OFAC advanced namespace"
+            )
         tables = _tables(root)
         entries: dict[str, list[etree._Element]] = defaultdict(list)
         for entry in _under(root, "SanctionsEntries"):
@@ -175,7 +181,9 @@ def _party_schema(profile: etree._Element, tables: _Tables) -> str:
 def _parse_profile(path: Path, profile: etree._Element, source: str, tables: _Tables) -> EntityBuilder:
     schema = _party_schema(profile, tables)
     if not schema:
-        raise ListFormatError(str(path), where(profile), f"unknown PartySubTypeID {profile.get('PartySubTypeID')!r}")
+        raise ListFormatError(
+            str(path), where(profile), f"unknown PartySubTypeID {profile.get('PartySubTypeID')!r}"
+        )
     builder = EntityBuilder(entity_id(source, profile.get("ID", "")), schema)
     for identity in _kids(profile, "Identity"):
         groups = {
@@ -224,8 +232,11 @@ def _add_feature(path: Path, builder: EntityBuilder, feature: etree._Element, ta
             if begin is None or finish is None:
                 raise ListFormatError(str(path), where(period), "date period without start or end")
             approximate = any(x is not None and x.get("Approximate") == "true" for x in (start, end))
-            value = period_to_date(begin, finish, approximate)
-            builder.add_date("birthDate" if label == "Birthdate" else "notes", value)
+            period_date = period_to_date(begin, finish, approximate)
+            if label == "Birthdate":
+                builder.add_date("birthDate", period_date)
+            else:
+                builder.add("notes", f"{label} {period_date}")
             continue
         for located in _kids(version, "VersionLocation"):
             address, country = tables.locations.get(located.get("LocationID", ""), ("", ""))

@@ -17,8 +17,14 @@ from pathlib import Path
 
 from watchkeeper.errors import ListFormatError
 from watchkeeper.model import Entity, EntityBuilder, entity_id
-from watchkeeper.sources.base import ListSnapshot, decode, read_bytes, sha256_of
-from watchkeeper.sources.base import date_from_name, require_published
+from watchkeeper.sources.base import (
+    ListSnapshot,
+    date_from_name,
+    decode,
+    read_bytes,
+    require_published,
+    sha256_of,
+)
 from watchkeeper.sources.ofac_remarks import apply_remarks
 
 _SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "Organization"}
@@ -72,8 +78,9 @@ def read_rows(path: Path, width: int) -> _Rows:
                 continue
             if len(row) != width:
                 raise ListFormatError(
-                    str(path), f"line {start}", f"expected {width} fields, found {len(row)}; "
-                    "broken row or truncated file"
+                    str(path),
+                    f"line {start}",
+                    f"expected {width} fields, found {len(row)}; broken row or truncated file",
                 )
             if not row[0].strip().isdigit():
                 raise ListFormatError(
@@ -129,7 +136,7 @@ class OfacCsvFormat:
         if path.is_dir():
             return True
         first = head.split(b"\n", 1)[0]
-        return first[:1].isdigit() and first.count(b",") >= 11  # noqa: PLR2004
+        return first[:1].isdigit() and first.count(b",") >= 11
 
     def parse(self, path: Path, *, source: str | None, published: date | None) -> ListSnapshot:
         found = self._main_file(path)
@@ -161,24 +168,24 @@ class OfacCsvFormat:
             _add_main_fields(builder, row, kind)
             builders[native] = builder
             remarks[native] = empty(row[11])
-            records[native] = [_record_line(main.name, row)]
+            records[native] = [_record_line(f"{layout.main}.csv", row)]
 
         if comments is not None:
             for line, row in read_rows(comments, 2).rows:
                 native = _known(builders, row[0], comments, line)
                 # The comments file continues the remark where the column cut it.
                 remarks[native] += row[1].rstrip()
-                records[native].append(_record_line(comments.name, row))
+                records[native].append(_record_line(f"{layout.comments}.csv", row))
         if alt is not None:
             for line, row in read_rows(alt, 5).rows:
                 native = _known(builders, row[0], alt, line)
                 _add_alias(builders[native], row, alt, line)
-                records[native].append(_record_line(alt.name, row))
+                records[native].append(_record_line(f"{layout.alt}.csv", row))
         if add is not None:
             for line, row in read_rows(add, 6).rows:
                 native = _known(builders, row[0], add, line)
                 _add_address(builders[native], row)
-                records[native].append(_record_line(add.name, row))
+                records[native].append(_record_line(f"{layout.add}.csv", row))
 
         entities: list[Entity] = []
         for native, builder in builders.items():

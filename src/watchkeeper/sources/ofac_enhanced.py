@@ -123,12 +123,19 @@ def _parse_entity(path: Path, element: etree._Element, source: str) -> Entity:
         raise ListFormatError(str(path), where(element, native), "entity without a primary name")
     builder.add("position", _find_text(element, "e:generalInfo/e:title"))
     builder.add("notes", _find_text(element, "e:generalInfo/e:remarks"))
-    builder.add_all("program", (text_of(p) for p in element.iterfind("e:sanctionsPrograms/e:sanctionsProgram", _NS)))
+    builder.add_all(
+        "program", (text_of(p) for p in element.iterfind("e:sanctionsPrograms/e:sanctionsProgram", _NS))
+    )
     for listing in element.iterfind("e:sanctionsLists/e:sanctionsList", _NS):
         builder.add("listingDate", listing.get("datePublished"))
     for address in element.iterfind("e:addresses/e:address", _NS):
         country = _find_text(address, "e:country")
-        parts = [text_of(v) for v in address.iterfind("e:translations/e:translation/e:addressParts/e:addressPart/e:value", _NS)]
+        parts = [
+            text_of(v)
+            for v in address.iterfind(
+                "e:translations/e:translation/e:addressParts/e:addressPart/e:value", _NS
+            )
+        ]
         if parts:
             builder.add("address", ", ".join([*parts, country] if country else parts))
         builder.add("country", country)

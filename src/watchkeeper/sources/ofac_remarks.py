@@ -15,7 +15,12 @@ from datetime import datetime
 
 from watchkeeper.model import EntityBuilder, IdentityDocument, PartialDate
 
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
 _ONE_DATE = re.compile(r"^(?:(?:(\d{1,2})\s+)?([A-Z][a-z]{2})[a-z]*\.?\s+)?(\d{4})$")
 
 
@@ -51,14 +56,14 @@ def parse_ofac_date(text: str) -> PartialDate | None:
         circa, body = True, body[6:]
     range_match = re.match(r"^(\d{4})\s*-\s*(\d{4})$", body)
     parts = list(range_match.groups()) if range_match else body.split(" to ")
-    if len(parts) > 2:  # noqa: PLR2004
+    if len(parts) > 2:
         return None
     values = [parse_one_date(p) for p in parts]
     if any(v is None for v in values):
         return None
     start = values[0]
     assert start is not None
-    end = values[1] if len(values) == 2 else None  # noqa: PLR2004
+    end = values[1] if len(values) == 2 else None
     return PartialDate(start=start, end=end, circa=circa)
 
 
@@ -177,7 +182,7 @@ def split_remarks(remarks: str) -> list[str]:
 
 def _strip_quotes(text: str) -> str:
     text = text.strip().rstrip(".")
-    if len(text) >= 2 and text[0] == "'" and text[-1] == "'":  # noqa: PLR2004
+    if len(text) >= 2 and text[0] == "'" and text[-1] == "'":
         return text[1:-1]
     return text
 

@@ -78,7 +78,8 @@ class OfacLegacyXmlFormat:
         entries = _children(root, "sdnEntry")
         if expected and int(expected) != len(entries):
             raise ListFormatError(
-                str(path), where(root),
+                str(path),
+                where(root),
                 f"Record_Count says {expected} entries but the file holds {len(entries)}; truncated?",
             )
         entities = [_parse_entry(path, e, source) for e in entries]
@@ -121,8 +122,10 @@ def _parse_entry(path: Path, entry: etree._Element, source: str) -> Entity:
         prop = "weakAlias" if weak else ("previousName" if kind_aka == "f.k.a." else "alias")
         builder.add(prop, _full_name(aka))
     for address in _children(entry, "addressList/address"):
-        parts = [_text(address, t) for t in ("address1", "address2", "address3", "city",
-                                              "stateOrProvince", "postalCode", "country")]
+        parts = [
+            _text(address, t)
+            for t in ("address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country")
+        ]
         if any(parts[:6]):
             builder.add("address", ", ".join(p for p in parts if p))
         builder.add("country", parts[6])
@@ -132,9 +135,16 @@ def _parse_entry(path: Path, entry: etree._Element, source: str) -> Entity:
         if parsed is None:
             raise ListFormatError(str(path), where(item, uid), f"unreadable date of birth {value!r}")
         builder.add_date("birthDate", parsed)
-    builder.add_all("birthPlace", (_text(i, "placeOfBirth") for i in _children(entry, "placeOfBirthList/placeOfBirthItem")))
-    builder.add_all("nationality", (_text(i, "country") for i in _children(entry, "nationalityList/nationality")))
-    builder.add_all("citizenship", (_text(i, "country") for i in _children(entry, "citizenshipList/citizenship")))
+    builder.add_all(
+        "birthPlace",
+        (_text(i, "placeOfBirth") for i in _children(entry, "placeOfBirthList/placeOfBirthItem")),
+    )
+    builder.add_all(
+        "nationality", (_text(i, "country") for i in _children(entry, "nationalityList/nationality"))
+    )
+    builder.add_all(
+        "citizenship", (_text(i, "country") for i in _children(entry, "citizenshipList/citizenship"))
+    )
     for item in _children(entry, "idList/id"):
         phrase = f"{_text(item, 'idType')} {_text(item, 'idNumber')}".strip()
         country = _text(item, "idCountry")

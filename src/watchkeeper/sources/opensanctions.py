@@ -23,8 +23,22 @@ from watchkeeper.sources.base import (
 )
 
 HEADER = [
-    "id", "schema", "name", "aliases", "birth_date", "countries", "addresses", "identifiers",
-    "sanctions", "phones", "emails", "program_ids", "dataset", "first_seen", "last_seen", "last_change",
+    "id",
+    "schema",
+    "name",
+    "aliases",
+    "birth_date",
+    "countries",
+    "addresses",
+    "identifiers",
+    "sanctions",
+    "phones",
+    "emails",
+    "program_ids",
+    "dataset",
+    "first_seen",
+    "last_seen",
+    "last_change",
 ]
 
 
@@ -58,7 +72,9 @@ class OpenSanctionsCsvFormat:
                 if not any(row):
                     continue
                 if len(row) != len(HEADER):
-                    raise ListFormatError(str(path), f"line {start}", f"expected {len(HEADER)} fields, found {len(row)}")
+                    raise ListFormatError(
+                        str(path), f"line {start}", f"expected {len(HEADER)} fields, found {len(row)}"
+                    )
                 rec = dict(zip(HEADER, row, strict=True))
                 entities.append(_parse_row(path, start, source, rec))
                 last_seen = max(last_seen, rec["last_seen"])

@@ -25,10 +25,35 @@ from watchkeeper.sources.base import (
 )
 
 HEADER = [
-    "Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Title", "DOB", "Town of Birth",
-    "Country of Birth", "Nationality", "Passport Details", "NI Number", "Position", "Address 1",
-    "Address 2", "Address 3", "Address 4", "Address 5", "Address 6", "Post/Zip Code", "Country",
-    "Other Information", "Group Type", "Alias Type", "Regime", "Listed On", "Last Updated", "Group ID",
+    "Name 6",
+    "Name 1",
+    "Name 2",
+    "Name 3",
+    "Name 4",
+    "Name 5",
+    "Title",
+    "DOB",
+    "Town of Birth",
+    "Country of Birth",
+    "Nationality",
+    "Passport Details",
+    "NI Number",
+    "Position",
+    "Address 1",
+    "Address 2",
+    "Address 3",
+    "Address 4",
+    "Address 5",
+    "Address 6",
+    "Post/Zip Code",
+    "Country",
+    "Other Information",
+    "Group Type",
+    "Alias Type",
+    "Regime",
+    "Listed On",
+    "Last Updated",
+    "Group ID",
 ]
 _SCHEMA = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
 _ALIAS = {"prime alias": "name", "primary name": "name", "aka": "alias", "fka": "previousName"}
@@ -69,7 +94,7 @@ class UkConListFormat:
         try:
             first = next(reader, [])
             header = next(reader, [])
-            if len(first) < 2 or first[0] != "Last Updated":  # noqa: PLR2004
+            if len(first) < 2 or first[0] != "Last Updated":
                 raise ListFormatError(str(path), "line 1", "expected 'Last Updated,DD/MM/YYYY'")
             if header != HEADER:
                 raise ListFormatError(str(path), "line 2", "header is not the ConList layout")
@@ -145,12 +170,16 @@ def _parse_group(path: Path, source: str, group: str, rows: list[tuple[int, list
         if passport:
             number = _PASSPORT.match(passport)
             if number:
-                builder.add_document(IdentityDocument("passportNumber", number.group(1), "Passport Details", note=passport))
+                builder.add_document(
+                    IdentityDocument("passportNumber", number.group(1), "Passport Details", note=passport)
+                )
             else:
                 builder.add("notes", f"Passport details: {passport}")
         ni_number = " ".join(rec["NI Number"].split())
         if ni_number:
-            builder.add_document(IdentityDocument("idNumber", ni_number.split(",")[0], "NI Number", note=ni_number))
+            builder.add_document(
+                IdentityDocument("idNumber", ni_number.split(",")[0], "NI Number", note=ni_number)
+            )
     # A partial file may hold only the aliases of a group; the first stands as its name.
     if not any(prop == "name" for prop, _ in names):
         names[0] = ("name", names[0][1])

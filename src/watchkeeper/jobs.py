@@ -1,0 +1,91 @@
+"""The main job: load the lists bundled with Watchkeeper, then report on the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from watchkeeper.errors import ImportRejected
+from watchkeeper.model import ListVersion
+from watchkeeper.sources import parse_list
+from watchkeeper.store.base import ImportResult, ListStore
+
+#: Lists shipped in `data/` (public domain), loaded by `make run`.
+BUNDLED = (
+    "ofac/sdn-2021-07-07",
+    "ofac/consolidated-2025-12-19",
+    "un/consolidated-2026-02-27.xml.gz",
+)
+
+
+def bundled_data_dir() -> Path:
+    """`data/` of the checkout (the package is installed in place from it)."""
+    for candidate in (Path.cwd() / "data", Path(__file__).resolve().parents[2] / "data"):
+        if (candidate / "ofac").is_dir():
+            return candidate
+    raise FileNotFoundError("bundled data/ folder not found; run from the Watchkeeper checkout")
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    path: str
+    status: str  # imported | already-loaded | skipped
+    detail: str
+    result: ImportResult | None = None
+
+
+def load_bundled(store: ListStore, data_dir: Path) -> list[LoadOutcome]:
+    """Import each bundled list unless the store already holds it (or something newer)."""
+    outcomes = []
+    for relative in BUNDLED:
+        path = data_dir / relative
+        snapshot = parse_list(path)
+        try:
+            result = store.import_snapshot(snapshot)
+        except ImportRejected as exc:
+            status = "already-loaded" if "already imported" in str(exc) else "skipped"
+            outcomes.append(LoadOutcome(str(path), status, str(exc)))
+            continue
+        outcomes.append(LoadOutcome(str(path), "imported", result.version.label, result))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: str
+    versions: int
+    latest: ListVersion
+    counts: dict[str, int]
+    age_days: int
+    stale: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "versions": self.versions,
+            "latest": self.latest.to_dict(),
+            "listed_by_schema": self.counts,
+            "age_days": self.age_days,
+            "stale": self.stale,
+        }
+
+
+def summarise(store: ListStore, max_age_days: int, today: date | None = None) -> list[SourceSummary]:
+    today = today or datetime.now(UTC).date()
+    out = []
+    for source in store.sources():
+        versions = store.versions(source)
+        latest = versions[-1]
+        age = (today - latest.published).days
+        out.append(
+            SourceSummary(
+                source=source,
+                versions=len(versions),
+                latest=latest,
+                counts=store.counts_by_schema(source),
+                age_days=age,
+                stale=age > max_age_days,
+            )
+        )
+    return out

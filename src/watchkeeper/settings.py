@@ -1,0 +1,58 @@
+"""Settings as one object, read from the environment once and passed in."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchkeeper.store.base import DEFAULT_MAX_SHRINK
+
+#: Official download addresses; each can be overridden with
+#: WATCHKEEPER_URL_<SOURCE> (e.g. WATCHKEEPER_URL_UN), as tests do.
+DEFAULT_URLS: dict[str, tuple[str, ...]] = {
+    "ofac-sdn": (
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.CSV",
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ALT.CSV",
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADD.CSV",
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_COMMENTS.CSV",
+    ),
+    "ofac-cons": (
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_PRIM.CSV",
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_ALT.CSV",
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_ADD.CSV",
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_COMMENTS.CSV",
+    ),
+    "un": ("https://scsanctions.un.org/resources/xml/en/consolidated.xml",),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    max_list_age_days: int = 7
+    max_shrink: float = DEFAULT_MAX_SHRINK
+    urls: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_URLS))
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "watchkeeper.sqlite"
+
+    @property
+    def downloads(self) -> Path:
+        return self.home / "downloads"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        urls = dict(DEFAULT_URLS)
+        for key, value in env.items():
+            if key.startswith("WATCHKEEPER_URL_"):
+                source = key.removeprefix("WATCHKEEPER_URL_").lower().replace("_", "-")
+                urls[source] = tuple(u for u in value.split() if u)
+        return cls(
+            home=Path(env.get("WATCHKEEPER_HOME", "var")),
+            max_list_age_days=int(env.get("WATCHKEEPER_MAX_LIST_AGE_DAYS", "7")),
+            max_shrink=float(env.get("WATCHKEEPER_MAX_SHRINK", str(DEFAULT_MAX_SHRINK))),
+            urls=urls,
+        )

@@ -1,0 +1,432 @@
+"""The embedded SQLite list store.
+
+Entity states are stored once per distinct content (keyed by SHA-256 of
+their canonical JSON), and listing is kept as periods: a `membership` row
+says "entity E had state H from version F until version T (exclusive)".
+A version that leaves an entity unchanged writes nothing for it, and the
+state of any entity in any version is one indexed lookup.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from watchkeeper.errors import ImportRejected, ListFormatError, NotFound
+from watchkeeper.model import Entity, EntityChange, FieldChange, ListVersion, diff_entities, split_entity_id
+from watchkeeper.sources.base import ListSnapshot
+from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS list_version (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    published TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    record_count INTEGER NOT NULL,
+    listed_count INTEGER NOT NULL,
+    partial INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    added INTEGER NOT NULL,
+    removed INTEGER NOT NULL,
+    amended INTEGER NOT NULL,
+    UNIQUE (source, seq),
+    UNIQUE (source, sha256)
+);
+CREATE TABLE IF NOT EXISTS entity_state (
+    hash TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    schema TEXT NOT NULL,
+    caption TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS membership (
+    source TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    hash TEXT NOT NULL REFERENCES entity_state (hash),
+    from_seq INTEGER NOT NULL,
+    to_seq INTEGER,
+    PRIMARY KEY (entity_id, from_seq)
+);
+CREATE INDEX IF NOT EXISTS membership_by_source ON membership (source, from_seq, to_seq);
+CREATE TABLE IF NOT EXISTS change (
+    source TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entity_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    caption TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (source, seq, entity_id)
+);
+"""
+
+_VERSION_COLUMNS = (
+    "source, seq, published, sha256, imported_at, record_count, listed_count, partial, path, format, "
+    "added, removed, amended"
+)
+
+
+def _version(row: sqlite3.Row | tuple[object, ...]) -> ListVersion:
+    values = tuple(row)
+    return ListVersion(
+        source=str(values[0]),
+        seq=int(str(values[1])),
+        published=date.fromisoformat(str(values[2])),
+        sha256=str(values[3]),
+        imported_at=str(values[4]),
+        record_count=int(str(values[5])),
+        listed_count=int(str(values[6])),
+        partial=bool(values[7]),
+        path=str(values[8]),
+        format=str(values[9]),
+        added=int(str(values[10])),
+        removed=int(str(values[11])),
+        amended=int(str(values[12])),
+    )
+
+
+class SqliteStore:
+    """`ListStore` over one SQLite file (or `:memory:`)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        # executescript commits on its own, so the idempotent DDL runs outside a transaction.
+        self._db.executescript(_DDL)
+        with self._transaction():
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise ImportRejected(
+                    f"{self.path}: store schema {row[0]}, this Watchkeeper needs {SCHEMA_VERSION}"
+                )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- import -----------------------------------------------------------
+
+    def import_snapshot(
+        self, snapshot: ListSnapshot, *, allow_shrink: bool = False, max_shrink: float = DEFAULT_MAX_SHRINK
+    ) -> ImportResult:
+        incoming: dict[str, Entity] = {}
+        for entity in snapshot.entities:
+            if entity.source != snapshot.source:
+                raise ImportRejected(
+                    f"{snapshot.path}: entity {entity.id} is not from source {snapshot.source}"
+                )
+            if entity.id in incoming:
+                raise ListFormatError(snapshot.path, entity.id, "entity listed twice in one file")
+            incoming[entity.id] = entity
+        if not incoming:
+            raise ListFormatError(snapshot.path, "", "file holds no records; nothing imported")
+        hashes = {entity_id: entity.content_hash() for entity_id, entity in incoming.items()}
+        with self._transaction():
+            source = snapshot.source
+            self._reject_duplicate(snapshot)
+            latest = self._latest(source)
+            if latest is not None and snapshot.published < latest.published:
+                raise ImportRejected(
+                    f"{snapshot.path}: published {snapshot.published}, older than the newest "
+                    f"version {latest.label}; import versions in publication order"
+                )
+            current = dict(
+                self._db.execute(
+                    "SELECT entity_id, hash FROM membership WHERE source = ? AND to_seq IS NULL", (source,)
+                ).fetchall()
+            )
+            added = [i for i in incoming if i not in current]
+            amended = [i for i in incoming if i in current and current[i] != hashes[i]]
+            removed = [] if snapshot.partial else [i for i in current if i not in incoming]
+            if not snapshot.partial and current and not allow_shrink:
+                floor = len(current) * (1 - max_shrink)
+                if len(incoming) < floor:
+                    raise ImportRejected(
+                        f"{snapshot.path}: {len(incoming)} records against {len(current)} listed now "
+                        f"(a drop of {1 - len(incoming) / len(current):.0%}, more than {max_shrink:.0%}); "
+                        "a truncated download? Use --allow-shrink if the drop is real"
+                    )
+            seq = latest.seq + 1 if latest is not None else 1
+            version = ListVersion(
+                source=source,
+                seq=seq,
+                published=snapshot.published,
+                sha256=snapshot.sha256,
+                imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                record_count=len(incoming),
+                listed_count=len(current) + len(added) - len(removed),
+                partial=snapshot.partial,
+                path=snapshot.path,
+                format=snapshot.format,
+                added=len(added),
+                removed=len(removed),
+                amended=len(amended),
+            )
+            self._db.execute(
+                f"INSERT INTO list_version ({_VERSION_COLUMNS}) VALUES ({','.join('?' * 13)})",
+                tuple(version.to_dict().values()),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO entity_state VALUES (?, ?, ?, ?, ?)",
+                (
+                    (hashes[i], i, incoming[i].schema, incoming[i].caption, incoming[i].canonical_json())
+                    for i in (*added, *amended)
+                ),
+            )
+            before = self._states({current[i] for i in (*amended, *removed)})
+            self._db.executemany(
+                "UPDATE membership SET to_seq = ? WHERE entity_id = ? AND to_seq IS NULL",
+                ((seq, i) for i in (*amended, *removed)),
+            )
+            self._db.executemany(
+                "INSERT INTO membership (source, entity_id, hash, from_seq) VALUES (?, ?, ?, ?)",
+                ((source, i, hashes[i], seq) for i in (*added, *amended)),
+            )
+            changes = [EntityChange(i, "added", incoming[i].caption) for i in added]
+            changes += [
+                EntityChange(
+                    i, "amended", incoming[i].caption, diff_entities(before[current[i]], incoming[i])
+                )
+                for i in amended
+            ]
+            changes += [EntityChange(i, "removed", before[current[i]].caption) for i in removed]
+            self._db.executemany(
+                "INSERT INTO change VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (source, seq, c.entity_id, c.kind, c.caption, json.dumps([f.to_dict() for f in c.fields]))
+                    for c in changes
+                ),
+            )
+        return ImportResult(version=version, changes=tuple(changes))
+
+    def _reject_duplicate(self, snapshot: ListSnapshot) -> None:
+        row = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND sha256 = ?",
+            (snapshot.source, snapshot.sha256),
+        ).fetchone()
+        if row is not None:
+            version = _version(row)
+            raise ImportRejected(
+                f"{snapshot.path}: this file (sha256 {snapshot.sha256[:12]}…) was already imported "
+                f"as {version.label} on {version.imported_at}"
+            )
+
+    def _states(self, hashes: set[str]) -> dict[str, Entity]:
+        out: dict[str, Entity] = {}
+        ordered = list(hashes)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT hash, body FROM entity_state WHERE hash IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for content_hash, body in rows:
+                out[content_hash] = Entity.from_dict(json.loads(body))
+        return out
+
+    # -- versions ---------------------------------------------------------
+
+    def _latest(self, source: str) -> ListVersion | None:
+        row = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? ORDER BY seq DESC LIMIT 1",
+            (source,),
+        ).fetchone()
+        return _version(row) if row else None
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM list_version ORDER BY source")]
+
+    def versions(self, source: str) -> list[ListVersion]:
+        rows = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? ORDER BY seq", (source,)
+        ).fetchall()
+        return [_version(r) for r in rows]
+
+    def version(self, source: str, seq: int | None = None) -> ListVersion:
+        if seq is None:
+            latest = self._latest(source)
+            if latest is None:
+                raise NotFound(f"no versions of source {source!r} in the store")
+            return latest
+        row = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND seq = ?", (source, seq)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"source {source!r} has no version {seq}")
+        return _version(row)
+
+    def version_on(self, source: str, on: date) -> ListVersion | None:
+        """The version in force on a date: the newest published on or before it."""
+        row = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND published <= ? "
+            "ORDER BY seq DESC LIMIT 1",
+            (source, on.isoformat()),
+        ).fetchone()
+        return _version(row) if row else None
+
+    # -- entities ---------------------------------------------------------
+
+    def _members(self, source: str, seq: int) -> dict[str, str]:
+        return dict(
+            self._db.execute(
+                "SELECT entity_id, hash FROM membership WHERE source = ? AND from_seq <= ? "
+                "AND (to_seq IS NULL OR to_seq > ?)",
+                (source, seq, seq),
+            ).fetchall()
+        )
+
+    def entities(self, source: str, seq: int | None = None) -> Iterator[Entity]:
+        at = self.version(source, seq).seq
+        rows = self._db.execute(
+            "SELECT s.body FROM membership m JOIN entity_state s ON s.hash = m.hash "
+            "WHERE m.source = ? AND m.from_seq <= ? AND (m.to_seq IS NULL OR m.to_seq > ?) "
+            "ORDER BY m.entity_id",
+            (source, at, at),
+        )
+        for (body,) in rows:
+            yield Entity.from_dict(json.loads(body))
+
+    def counts_by_schema(self, source: str, seq: int | None = None) -> dict[str, int]:
+        at = self.version(source, seq).seq
+        rows = self._db.execute(
+            "SELECT s.schema, COUNT(*) FROM membership m JOIN entity_state s ON s.hash = m.hash "
+            "WHERE m.source = ? AND m.from_seq <= ? AND (m.to_seq IS NULL OR m.to_seq > ?) GROUP BY s.schema",
+            (source, at, at),
+        )
+        return {str(schema): int(count) for schema, count in rows}
+
+    def _state_at(self, entity_id: str, seq: int) -> tuple[Entity, int] | None:
+        row = self._db.execute(
+            "SELECT s.body, m.from_seq FROM membership m JOIN entity_state s ON s.hash = m.hash "
+            "WHERE m.entity_id = ? AND m.from_seq <= ? AND (m.to_seq IS NULL OR m.to_seq > ?)",
+            (entity_id, seq, seq),
+        ).fetchone()
+        return (Entity.from_dict(json.loads(row[0])), int(row[1])) if row else None
+
+    def entity(self, entity_id: str, as_of: date | None = None) -> Entity:
+        source, _ = split_entity_id(entity_id)
+        if as_of is None:
+            row = self._db.execute(
+                "SELECT s.body FROM membership m JOIN entity_state s ON s.hash = m.hash "
+                "WHERE m.entity_id = ? ORDER BY m.from_seq DESC LIMIT 1",
+                (entity_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"{entity_id} is not in the store")
+            return Entity.from_dict(json.loads(row[0]))
+        version = self.version_on(source, as_of)
+        found = self._state_at(entity_id, version.seq) if version else None
+        if found is None:
+            raise NotFound(f"{entity_id} was not listed on {as_of.isoformat()}")
+        return found[0]
+
+    def was_listed(self, entity_id: str, on: date) -> ListingAnswer:
+        source, _ = split_entity_id(entity_id)
+        version = self.version_on(source, on)
+        if version is None:
+            return ListingAnswer(entity_id, on, False, None, None, None)
+        found = self._state_at(entity_id, version.seq)
+        if found is None:
+            return ListingAnswer(entity_id, on, False, version, None, None)
+        entity, from_seq = found
+        # Walk back over amendments to the version that started this listing period.
+        while True:
+            row = self._db.execute(
+                "SELECT from_seq FROM membership WHERE entity_id = ? AND to_seq = ?", (entity_id, from_seq)
+            ).fetchone()
+            if row is None:
+                break
+            from_seq = int(row[0])
+        return ListingAnswer(entity_id, on, True, version, entity, self.version(source, from_seq))
+
+    def history(self, entity_id: str) -> list[tuple[ListVersion, ListVersion | None, Entity]]:
+        """Every state of an entity: (from version, until version or None, state)."""
+        source, _ = split_entity_id(entity_id)
+        rows = self._db.execute(
+            "SELECT m.from_seq, m.to_seq, s.body FROM membership m JOIN entity_state s ON s.hash = m.hash "
+            "WHERE m.entity_id = ? ORDER BY m.from_seq",
+            (entity_id,),
+        ).fetchall()
+        return [
+            (
+                self.version(source, int(f)),
+                self.version(source, int(t)) if t is not None else None,
+                Entity.from_dict(json.loads(b)),
+            )
+            for f, t, b in rows
+        ]
+
+    # -- diffs ------------------------------------------------------------
+
+    def diff(self, source: str, before: int | None = None, after: int | None = None) -> ListDiff:
+        after_version = self.version(source, after)
+        before_seq = before if before is not None else after_version.seq - 1
+        if before_seq >= after_version.seq:
+            raise NotFound(f"diff needs an earlier FROM than TO (got {before_seq} → {after_version.seq})")
+        before_version = self.version(source, before_seq) if before_seq >= 1 else None
+        if before_seq == after_version.seq - 1:
+            rows = self._db.execute(
+                "SELECT entity_id, kind, caption, fields FROM change WHERE source = ? AND seq = ? "
+                "ORDER BY kind, entity_id",
+                (source, after_version.seq),
+            )
+            changes = tuple(
+                EntityChange(
+                    str(i),
+                    str(k),
+                    str(c),
+                    tuple(
+                        FieldChange(f["field"], tuple(f["before"]), tuple(f["after"]))
+                        for f in json.loads(fields)
+                    ),
+                )
+                for i, k, c, fields in rows
+            )
+            return ListDiff(source, before_version, after_version, changes)
+        old = self._members(source, before_seq) if before_version else {}
+        new = self._members(source, after_version.seq)
+        states = self._states(
+            {h for i, h in old.items() if new.get(i) != h} | {h for i, h in new.items() if old.get(i) != h}
+        )
+        result: list[EntityChange] = []
+        for entity_id in sorted(set(old) | set(new)):
+            if entity_id not in old:
+                result.append(EntityChange(entity_id, "added", states[new[entity_id]].caption))
+            elif entity_id not in new:
+                result.append(EntityChange(entity_id, "removed", states[old[entity_id]].caption))
+            elif old[entity_id] != new[entity_id]:
+                after_state = states[new[entity_id]]
+                fields = diff_entities(states[old[entity_id]], after_state)
+                result.append(EntityChange(entity_id, "amended", after_state.caption, fields))
+        result.sort(key=lambda c: (c.kind, c.entity_id))
+        return ListDiff(source, before_version, after_version, tuple(result))
+
+    def dump(self) -> list[str]:
+        """Every row of the store as SQL text, to compare states in tests."""
+        return list(self._db.iterdump())
