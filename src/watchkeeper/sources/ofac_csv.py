@@ -244,7 +244,8 @@ def _add_alias(builder: EntityBuilder, row: list[str], path: Path, line: int) ->
 
 def _add_address(builder: EntityBuilder, row: list[str]) -> None:
     parts = [empty(v) for v in row[2:5]]
-    address = ", ".join(p for p in parts if p)
-    builder.add("address", address)
+    # A country alone is a country, not an address.
+    if parts[0] or parts[1]:
+        builder.add("address", ", ".join(p for p in parts if p))
     builder.add("country", parts[2])
     builder.add("notes", empty(row[5]))

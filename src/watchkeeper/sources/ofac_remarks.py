@@ -134,7 +134,7 @@ _GENERIC_DOCUMENT_RE = re.compile(
     r"^(?P<label>(?:[A-Z][\w.'/()-]*\s){0,4}(?:ID|No\.|Number|#|Card)(?: No\.)?)\s+(?P<rest>[A-Z0-9].*)$"
 )
 _NUMBER_RE = re.compile(
-    r"^(?P<number>.+?)(?:\s+\((?P<country>[^()]+)\))?"
+    r"^(?P<number>.+?)(?:\s*\((?P<country>[^()]+)\))?"
     r"(?P<note>\s+(?:issued|expires|Issue Date|Expiration Date|valid)\b.*)?$"
 )
 
@@ -254,6 +254,9 @@ _RULES: list[Rule] = [
 
 def apply_phrase(builder: EntityBuilder, phrase: str) -> None:
     """File one remarks phrase (or one XML id item written as a phrase)."""
+    # The XML remarks wrap some phrases in brackets: "(Linked To: VNESHECONOMBANK)".
+    if phrase.startswith("(") and phrase.endswith(")") and phrase.count("(") == 1:
+        phrase = phrase[1:-1].strip()
     for pattern, action in _RULES:
         match = pattern.match(phrase)
         if match:
