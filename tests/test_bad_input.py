@@ -35,8 +35,9 @@ def un_text() -> bytes:
 
 
 def _import(store: SqliteStore, path: Path) -> None:
-    store.import_snapshot(parse_list(path, source="un" if path.suffix == ".xml" else "ofac-sdn",
-                                     published=None))
+    store.import_snapshot(
+        parse_list(path, source="un" if path.suffix == ".xml" else "ofac-sdn", published=None)
+    )
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -82,8 +83,20 @@ def _other_namespace(data: bytes) -> bytes:
 
 CASES: list[tuple[str, str, Callable[[], bytes], Callable[[bytes], bytes], str]] = [
     ("empty", "sdn-2024-05-04.csv", lambda: b"", lambda d: d, r"file is empty"),
-    ("truncated csv", "sdn-2021-11-08.csv", sdn_text, _cut_mid_row, r"line \d+: expected 12 fields|line \d+: malformed"),
-    ("wrong encoding", "sdn-2021-11-08.csv", sdn_text, _bad_encoding, r"line 1201: byte 0xe9 is not valid utf-8"),
+    (
+        "truncated csv",
+        "sdn-2021-11-08.csv",
+        sdn_text,
+        _cut_mid_row,
+        r"line \d+: expected 12 fields|line \d+: malformed",
+    ),
+    (
+        "wrong encoding",
+        "sdn-2021-11-08.csv",
+        sdn_text,
+        _bad_encoding,
+        r"line 1201: byte 0xe9 is not valid utf-8",
+    ),
     ("broken row", "sdn-2021-11-08.csv", sdn_text, _broken_row, r"line 505: expected 12 fields, found 11"),
     ("truncated gzip", "sdn-2021-11-08.csv.gz", sdn_text, _truncated_gzip, r"truncated gzip"),
     ("malformed xml", "consolidated-2026-03-01.xml", un_text, _broken_xml, r"line \d+, column \d+"),
@@ -91,10 +104,17 @@ CASES: list[tuple[str, str, Callable[[], bytes], Callable[[bytes], bytes], str]]
 ]
 
 
-@pytest.mark.parametrize(("name", "filename", "content", "damage", "message"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "filename", "content", "damage", "message"), CASES, ids=[c[0] for c in CASES]
+)
 def test_bad_file_is_refused_and_store_unchanged(
-    loaded: SqliteStore, tmp_path: Path, name: str, filename: str,
-    content: Callable[[], bytes], damage: Callable[[bytes], bytes], message: str,
+    loaded: SqliteStore,
+    tmp_path: Path,
+    name: str,
+    filename: str,
+    content: Callable[[], bytes],
+    damage: Callable[[bytes], bytes],
+    message: str,
 ) -> None:
     path = _write(tmp_path, filename, damage(content()))
     before = loaded.dump()
@@ -105,7 +125,9 @@ def test_bad_file_is_refused_and_store_unchanged(
     assert loaded.dump() == before
 
 
-def test_file_cut_at_a_row_boundary_is_caught_by_the_shrink_check(loaded: SqliteStore, tmp_path: Path) -> None:
+def test_file_cut_at_a_row_boundary_is_caught_by_the_shrink_check(
+    loaded: SqliteStore, tmp_path: Path
+) -> None:
     data = sdn_text()
     cut = data[: data.index(b"\n", len(data) // 2) + 1]
     path = _write(tmp_path, "sdn-2021-11-08.csv", cut)
@@ -145,7 +167,7 @@ def test_legacy_xml_record_count_mismatch(loaded: SqliteStore, tmp_path: Path) -
 
 def test_enhanced_xml_in_another_namespace(tmp_path: Path) -> None:
     data = shared("ofac_xml/enhanced-IRGC-program-2024-08-28.xml").read_bytes()
-    path = _write(tmp_path, "enhanced.xml", data.replace(b"exports/ENHANCED_XML\"", b"exports/OTHER\"", 1))
+    path = _write(tmp_path, "enhanced.xml", data.replace(b'exports/ENHANCED_XML"', b'exports/OTHER"', 1))
     with pytest.raises(ListFormatError, match=r"unexpected XML namespace .*OTHER"):
         parse_list(path)
 

@@ -33,7 +33,11 @@ def test_partial_date_rejects_impossible_dates(bad: str) -> None:
 
 @pytest.mark.parametrize(
     ("source", "native", "expected"),
-    [("ofac-sdn", "26243", "ofac-sdn:26243"), ("un", "KPe.023 ", "un:KPe.023"), ("uk", " 12 345 ", "uk:12345")],
+    [
+        ("ofac-sdn", "26243", "ofac-sdn:26243"),
+        ("un", "KPe.023 ", "un:KPe.023"),
+        ("uk", " 12 345 ", "uk:12345"),
+    ],
 )
 def test_entity_id_strips_whitespace(source: str, native: str, expected: str) -> None:
     assert entity_id(source, native) == expected

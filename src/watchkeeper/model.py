@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 #: FtM schemata an entity can take. `Organization` is used when a list does not
@@ -38,9 +39,14 @@ def entity_id(source: str, native_id: str) -> str:
     return f"{source}:{native}"
 
 
+@lru_cache(maxsize=64)
+def _valid_source(source: str) -> bool:
+    return _SOURCE_RE.match(source) is not None
+
+
 def split_entity_id(value: str) -> tuple[str, str]:
     source, sep, native = value.partition(":")
-    if not sep or not native or not _SOURCE_RE.match(source):
+    if not sep or not native or not _valid_source(source):
         raise ValueError(f"not an entity id (expected <source>:<native id>): {value!r}")
     return source, native
 
@@ -63,10 +69,11 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         for value in (self.start, self.end):
-            if value is not None and not _DATE_RE.match(value):
+            if value is None or (len(value) == 4 and value.isdigit()):
+                continue
+            if not _DATE_RE.match(value):
                 raise ValueError(f"not an ISO date prefix: {value!r}")
-            if value is not None:
-                _check_calendar(value)
+            _check_calendar(value)
 
     def __str__(self) -> str:
         text = self.start if self.end is None else f"{self.start}..{self.end}"
@@ -226,9 +233,11 @@ class EntityBuilder:
 
     def add(self, prop: str, *values: str | None) -> None:
         for value in values:
-            if value is None:
+            if not value:
                 continue
-            text = " ".join(value.split())
+            text = value.strip()
+            if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+                text = " ".join(text.split())
             if text:
                 self._props.setdefault(prop, {}).setdefault(text, None)
 

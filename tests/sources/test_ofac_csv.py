@@ -17,7 +17,7 @@ _TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "-0
 
 def raw_rows(path: Path) -> list[list[str]]:
     opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
         return [row for row in csv.reader(handle) if len(row) > 1]
 
 

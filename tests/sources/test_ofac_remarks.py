@@ -34,10 +34,20 @@ def test_ofac_dates(text: str, expected: PartialDate | None) -> None:
         ("Cedula No. 172489729-1 (Ecuador)", "idNumber", "172489729-1", "Ecuador", ""),
         ("Tax ID No. AABA 670850 Y", "taxNumber", "AABA 670850 Y", "", ""),
         ("NIT # 800146749-7 (Colombia)", "taxNumber", "800146749-7", "Colombia", ""),
-        ("Identification Number AO 2879097 (Italy) expires 30 Oct 2012", "idNumber", "AO 2879097", "Italy",
-         "expires 30 Oct 2012"),
-        ("Unified Social Credit Code (USCC) 91222401MA0Y31E659 (China)", "registrationNumber",
-         "91222401MA0Y31E659", "China", ""),
+        (
+            "Identification Number AO 2879097 (Italy) expires 30 Oct 2012",
+            "idNumber",
+            "AO 2879097",
+            "Italy",
+            "expires 30 Oct 2012",
+        ),
+        (
+            "Unified Social Credit Code (USCC) 91222401MA0Y31E659 (China)",
+            "registrationNumber",
+            "91222401MA0Y31E659",
+            "China",
+            "",
+        ),
         ("Legal Entity Number 253400WSS48YWMBUA688", "leiCode", "253400WSS48YWMBUA688", "", ""),
         ("Kenyan ID No. 12773667", "idNumber", "12773667", "", ""),
     ],
@@ -77,7 +87,9 @@ def test_remarks_of_a_dprk_cyber_actor() -> None:
     assert entity.get("nationality") == ("China",)
     assert entity.get("gender") == ("Male",)
     assert entity.get("cryptoWallet") == ("XBT 1EfMVkxQQuZfBdocpJu6RUsCJvenQWbQyE",)
-    assert entity.get("secondarySanctions") == ("North Korea Sanctions Regulations, sections 510.201 and 510.210",)
+    assert entity.get("secondarySanctions") == (
+        "North Korea Sanctions Regulations, sections 510.201 and 510.210",
+    )
     assert entity.get("phone") == ("8613314257947",)
     assert entity.get("idNumber") == ("210302198701102136",)
     assert entity.get("weakAlias") == ("blackjack1987", "khaleesi")
@@ -88,8 +100,11 @@ def test_remarks_of_a_dprk_cyber_actor() -> None:
 def test_vessel_remarks() -> None:
     builder = EntityBuilder("ofac-sdn:1", "Vessel")
     builder.add("name", "CHON MA SAN")
-    apply_remarks(builder, "Vessel Registration Identification IMO 8660313; MMSI 445539000; Other Vessel Flag Korea, North; "
-                  "SWIFT/BIC KKBCKPPY; Website www.example.kp; Email Address a@example.kp.")
+    apply_remarks(
+        builder,
+        "Vessel Registration Identification IMO 8660313; MMSI 445539000; Other Vessel Flag Korea, North; "
+        "SWIFT/BIC KKBCKPPY; Website www.example.kp; Email Address a@example.kp.",
+    )
     entity = builder.build()
     assert entity.get("imoNumber") == ("8660313",)
     assert entity.get("mmsi") == ("445539000",)

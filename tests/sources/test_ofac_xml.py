@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -35,8 +36,19 @@ def test_csv_and_xml_of_the_consolidated_list_agree() -> None:
     for entity_id, from_csv in csv_set.items():
         from_xml = xml[entity_id]
         assert from_csv.schema == from_xml.schema
-        for prop in ("name", "birthDate", "program", "passportNumber", "idNumber", "taxNumber",
-                     "registrationNumber", "swiftBic", "linkedTo", "weakAlias", "country"):
+        for prop in (
+            "name",
+            "birthDate",
+            "program",
+            "passportNumber",
+            "idNumber",
+            "taxNumber",
+            "registrationNumber",
+            "swiftBic",
+            "linkedTo",
+            "weakAlias",
+            "country",
+        ):
             assert set(from_csv.get(prop)) == set(from_xml.get(prop)), (entity_id, prop)
         for change in diff_entities(from_csv, from_xml):
             differing[change.field] += 1
@@ -90,7 +102,11 @@ def test_enhanced_xml_is_a_partial_sdn_export() -> None:
     assert snapshot.partial is True
     assert snapshot.source == "ofac-sdn"
     assert str(snapshot.published) == "2024-08-28"
-    assert Counter(e.schema for e in snapshot.entities) == expected == {"Person": 165, "Organization": 84, "Airplane": 44}
+    assert (
+        Counter(e.schema for e in snapshot.entities)
+        == expected
+        == {"Person": 165, "Organization": 84, "Airplane": 44}
+    )
     entities = {e.id: e for e in snapshot.entities}
     ground = entities["ofac-sdn:26719"]
     assert ground.caption == "IRGC GROUND FORCES"
@@ -99,7 +115,8 @@ def test_enhanced_xml_is_a_partial_sdn_export() -> None:
     assert ground.get("secondarySanctions") == ("Subject to Secondary Sanctions",)
     assert entities["ofac-sdn:26526"].get("linkedTo") == ("ANSAR BANK",)
     ranged = [e for e in snapshot.entities if "1960..1962" in e.get("birthDate")]
-    assert ranged and "1961-04" in ranged[0].get("birthDate")
+    assert ranged
+    assert "1961-04" in ranged[0].get("birthDate")
 
 
 def test_enhanced_and_bundled_sdn_agree_on_shared_entities() -> None:
@@ -122,6 +139,4 @@ def test_enhanced_and_bundled_sdn_agree_on_shared_entities() -> None:
     ],
 )
 def test_period_to_date(start: str, end: str, approximate: bool, expected: PartialDate) -> None:
-    from datetime import date
-
     assert period_to_date(date.fromisoformat(start), date.fromisoformat(end), approximate) == expected

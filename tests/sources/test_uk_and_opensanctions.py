@@ -34,8 +34,12 @@ def test_uk_groups_become_entities() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("05/02/1969", PartialDate("1969-02-05")), ("00/00/1943", PartialDate("1943")),
-     ("00/07/1960", PartialDate("1960-07")), ("1969", None)],
+    [
+        ("05/02/1969", PartialDate("1969-02-05")),
+        ("00/00/1943", PartialDate("1943")),
+        ("00/07/1960", PartialDate("1960-07")),
+        ("1969", None),
+    ],
 )
 def test_uk_dates(text: str, expected: PartialDate | None) -> None:
     assert uk_date(text) == expected

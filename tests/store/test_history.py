@@ -47,7 +47,10 @@ def test_every_diff_matches_the_raw_files(history: SqliteStore) -> None:
     for seq in range(2, len(files) + 1):
         before, after = raw(files[seq - 2]), raw(files[seq - 1])
         diff = history.diff("ofac-sdn", seq - 1, seq)
-        got = {kind: {c.entity_id for c in diff.changes if c.kind == kind} for kind in ("added", "removed", "amended")}
+        got = {
+            kind: {c.entity_id for c in diff.changes if c.kind == kind}
+            for kind in ("added", "removed", "amended")
+        }
         assert got["added"] == {f"ofac-sdn:{i}" for i in set(after) - set(before)}
         assert got["removed"] == {f"ofac-sdn:{i}" for i in set(before) - set(after)}
         assert got["amended"] == {f"ofac-sdn:{i}" for i in set(before) & set(after) if before[i] != after[i]}
@@ -78,13 +81,18 @@ def test_time_travel_answers_with_the_proving_version(history: SqliteStore) -> N
     entity_id = f"ofac-sdn:{added_in_march[0]}"
     before = history.was_listed(entity_id, date(2022, 2, 20))
     assert not before.listed
-    assert before.version is not None and before.version.published == date(2022, 2, 3)
+    assert before.version is not None
+    assert before.version.published == date(2022, 2, 3)
     after = history.was_listed(entity_id, date(2022, 3, 15))
-    assert after.listed and after.version is not None and after.first_listed is not None
+    assert after.listed
+    assert after.version is not None
+    assert after.first_listed is not None
     assert after.version.published == date(2022, 3, 1)
     assert after.first_listed.published == date(2022, 3, 1)
     later = history.was_listed(entity_id, date(2024, 6, 1))
-    assert later.listed and later.first_listed is not None and later.first_listed.published == date(2022, 3, 1)
+    assert later.listed
+    assert later.first_listed is not None
+    assert later.first_listed.published == date(2022, 3, 1)
     # Before the first version of the list there is nothing to prove either way.
     assert history.was_listed(entity_id, date(2020, 1, 1)).version is None
 

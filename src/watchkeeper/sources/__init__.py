@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from watchkeeper.errors import ListFormatError
-from watchkeeper.sources.base import ListFormat, ListSnapshot
+from watchkeeper.sources.base import ListFormat, ListSnapshot, paused_gc
 from watchkeeper.sources.ofac_advanced import OfacAdvancedXmlFormat
 from watchkeeper.sources.ofac_csv import OfacCsvFormat
 from watchkeeper.sources.ofac_enhanced import OfacEnhancedXmlFormat
@@ -76,7 +76,8 @@ def parse_list(
 ) -> ListSnapshot:
     """Parse one publication completely; raises `ListFormatError` on any bad record."""
     fmt = detect_format(path)
-    snapshot = fmt.parse(path, source=source, published=published)
+    with paused_gc():
+        snapshot = fmt.parse(path, source=source, published=published)
     if partial is not None and partial != snapshot.partial:
         snapshot = dataclasses.replace(snapshot, partial=partial)
     return snapshot

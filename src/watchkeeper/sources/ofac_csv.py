@@ -60,14 +60,15 @@ def person_name(listed: str) -> tuple[str, str, str]:
 
 @dataclass
 class _Rows:
-    """The rows of one file, with the line each row started on."""
+    """The rows of one file: start line, fields, and the row's text as published."""
 
     path: Path
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    rows: list[tuple[int, list[str], str]] = field(default_factory=list)
 
 
 def read_rows(path: Path, width: int) -> _Rows:
     text = decode(path, read_bytes(path))
+    lines = text.split("\n")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out = _Rows(path)
     line = 1
@@ -86,7 +87,8 @@ def read_rows(path: Path, width: int) -> _Rows:
                 raise ListFormatError(
                     str(path), f"line {start}", f"first field {row[0]!r} is not an OFAC entry number"
                 )
-            out.rows.append((start, row))
+            raw = lines[start - 1] if line == start + 1 else "\n".join(lines[start - 1 : line - 1])
+            out.rows.append((start, row, raw.rstrip("\r")))
     except csv.Error as exc:
         raise ListFormatError(str(path), f"line {reader.line_num}", f"malformed CSV: {exc}") from exc
     return out
@@ -98,12 +100,6 @@ def _find(folder: Path, stem: str) -> Path | None:
         if candidate.exists():
             return candidate
     return None
-
-
-def _record_line(name: str, row: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(row)
-    return f"{name}: {buffer.getvalue()}"
 
 
 class OfacCsvFormat:
@@ -157,7 +153,7 @@ class OfacCsvFormat:
         builders: dict[str, EntityBuilder] = {}
         remarks: dict[str, str] = {}
         records: dict[str, list[str]] = {}
-        for line, row in main_rows.rows:
+        for line, row, raw in main_rows.rows:
             native = row[0].strip()
             if native in builders:
                 raise ListFormatError(str(main), f"line {line}", f"entry {native} listed twice")
@@ -168,24 +164,24 @@ class OfacCsvFormat:
             _add_main_fields(builder, row, kind)
             builders[native] = builder
             remarks[native] = empty(row[11])
-            records[native] = [_record_line(f"{layout.main}.csv", row)]
+            records[native] = [f"{layout.main}.csv: {raw}"]
 
         if comments is not None:
-            for line, row in read_rows(comments, 2).rows:
+            for line, row, raw in read_rows(comments, 2).rows:
                 native = _known(builders, row[0], comments, line)
                 # The comments file continues the remark where the column cut it.
                 remarks[native] += row[1].rstrip()
-                records[native].append(_record_line(f"{layout.comments}.csv", row))
+                records[native].append(f"{layout.comments}.csv: {raw}")
         if alt is not None:
-            for line, row in read_rows(alt, 5).rows:
+            for line, row, raw in read_rows(alt, 5).rows:
                 native = _known(builders, row[0], alt, line)
                 _add_alias(builders[native], row, alt, line)
-                records[native].append(_record_line(f"{layout.alt}.csv", row))
+                records[native].append(f"{layout.alt}.csv: {raw}")
         if add is not None:
-            for line, row in read_rows(add, 6).rows:
+            for line, row, raw in read_rows(add, 6).rows:
                 native = _known(builders, row[0], add, line)
                 _add_address(builders[native], row)
-                records[native].append(_record_line(f"{layout.add}.csv", row))
+                records[native].append(f"{layout.add}.csv: {raw}")
 
         entities: list[Entity] = []
         for native, builder in builders.items():

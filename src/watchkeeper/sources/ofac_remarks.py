@@ -51,6 +51,8 @@ def parse_ofac_date(text: str) -> PartialDate | None:
     `circa 1960-1962`, `01 Jan 1960 to 31 Dec 1962`.
     """
     body = " ".join(text.split()).rstrip(".")
+    if len(body) == 4 and body.isdigit():  # the common case, a bare year
+        return PartialDate(body)
     circa = False
     if body.lower().startswith("circa "):
         circa, body = True, body[6:]
@@ -170,11 +172,14 @@ _ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:co|ltd|inc|corp|no|j
 def split_remarks(remarks: str) -> list[str]:
     """Phrases of a remarks text, without `alt.` prefixes or the closing stop."""
     text = remarks.strip()
-    if text.endswith(".") and not _ABBREVIATION_END.search(text):
+    # Only the tail can hold the abbreviation; searching all of a long remark is slow.
+    if text.endswith(".") and not _ABBREVIATION_END.search(text[-12:]):
         text = text[:-1]
     phrases = []
     for raw in text.split(";"):
-        phrase = re.sub(r"^(?:alt|Alt)\.\s+", "", " ".join(raw.split()))
+        phrase = " ".join(raw.split())
+        if phrase[:5] in ("alt. ", "Alt. "):
+            phrase = phrase[5:].lstrip()
         if phrase:
             phrases.append(phrase)
     return phrases
@@ -188,7 +193,7 @@ def _strip_quotes(text: str) -> str:
 
 
 # A phrase rule: a prefix pattern and what to do with the text after it.
-Rule = tuple[re.Pattern[str], Callable[[EntityBuilder, str], None]]
+Rule = tuple[str, Callable[[EntityBuilder, str], None]]
 
 
 def _prop(name: str) -> Callable[[EntityBuilder, str], None]:
@@ -221,35 +226,40 @@ def _registration_date(builder: EntityBuilder, value: str) -> None:
 
 
 _RULES: list[Rule] = [
-    (re.compile(r"^DOB\s+"), _birth_date),
-    (re.compile(r"^POB:?\s+"), _prop("birthPlace")),
-    (re.compile(r"^nationality\s+", re.I), _prop("nationality")),
-    (re.compile(r"^citizen\s+"), _prop("citizenship")),
-    (re.compile(r"^Gender\s+"), _prop("gender")),
-    (re.compile(r"^[afn]\.k\.a\.,?\s+"), _weak_alias),
-    (re.compile(r"^Linked To:\s*"), _prop("linkedTo")),
-    (re.compile(r"^Secondary sanctions risk:\s*"), _prop("secondarySanctions")),
-    (re.compile(r"^Additional Sanctions Information -\s*"), _prop("secondarySanctions")),
-    (re.compile(r"^Vessel Registration Identification\s+"), _imo),
-    (re.compile(r"^MMSI\s+"), _prop("mmsi")),
-    (re.compile(r"^Other Vessel Call Sign\s+"), _prop("callSign")),
-    (re.compile(r"^Other Vessel Flag\s+"), _prop("flag")),
-    (re.compile(r"^Former Vessel Flag\s+"), _prop("pastFlags")),
-    (re.compile(r"^Other Vessel Type\s+"), _prop("type")),
-    (re.compile(r"^Vessel Year of Build\s+"), _prop("buildDate")),
-    (re.compile(r"^Email(?: Address)?:?\s*"), _prop("email")),
-    (re.compile(r"^Website:?\s*"), _prop("website")),
-    (re.compile(r"^SWIFT/BIC\s+"), _prop("swiftBic")),
-    (re.compile(r"^(?:Phone|Telephone|Fax)(?: No\.| Number)?:?\s+"), _prop("phone")),
-    (re.compile(r"^Digital Currency Address -\s*"), _crypto),
-    (re.compile(r"^Nationality of Registration\s+"), _prop("jurisdiction")),
-    (re.compile(r"^Organization Established Date\s+"), _registration_date),
-    (re.compile(r"^Aircraft Manufacturer.s Serial Number \(MSN\)\s+"), _prop("serialNumber")),
-    (re.compile(r"^Aircraft Tail Number\s+"), _prop("registrationNumber")),
-    (re.compile(r"^Previous Aircraft Tail Number\s+"), _prop("registrationNumber")),
-    (re.compile(r"^Aircraft Model\s+"), _prop("model")),
-    (re.compile(r"^Aircraft Operator\s+"), _prop("operatorName")),
+    (r"DOB\s+", _birth_date),
+    (r"POB:?\s+", _prop("birthPlace")),
+    (r"nationality\s+", _prop("nationality")),
+    (r"citizen\s+", _prop("citizenship")),
+    (r"Gender\s+", _prop("gender")),
+    (r"[afn]\.k\.a\.,?\s+", _weak_alias),
+    (r"Linked To:\s*", _prop("linkedTo")),
+    (r"Secondary sanctions risk:\s*", _prop("secondarySanctions")),
+    (r"Additional Sanctions Information -\s*", _prop("secondarySanctions")),
+    (r"Vessel Registration Identification\s+", _imo),
+    (r"MMSI\s+", _prop("mmsi")),
+    (r"Other Vessel Call Sign\s+", _prop("callSign")),
+    (r"Other Vessel Flag\s+", _prop("flag")),
+    (r"Former Vessel Flag\s+", _prop("pastFlags")),
+    (r"Other Vessel Type\s+", _prop("type")),
+    (r"Vessel Year of Build\s+", _prop("buildDate")),
+    (r"Email(?: Address)?:?\s*", _prop("email")),
+    (r"Website:?\s*", _prop("website")),
+    (r"SWIFT/BIC\s+", _prop("swiftBic")),
+    (r"(?:Phone|Telephone|Fax)(?: No\.| Number)?:?\s+", _prop("phone")),
+    (r"Digital Currency Address -\s*", _crypto),
+    (r"Nationality of Registration\s+", _prop("jurisdiction")),
+    (r"Organization Established Date\s+", _registration_date),
+    (r"Aircraft Manufacturer.s Serial Number \(MSN\)\s+", _prop("serialNumber")),
+    (r"Aircraft Tail Number\s+", _prop("registrationNumber")),
+    (r"Previous Aircraft Tail Number\s+", _prop("registrationNumber")),
+    (r"Aircraft Model\s+", _prop("model")),
+    (r"Aircraft Operator\s+", _prop("operatorName")),
 ]
+
+
+# One alternation of every rule: a phrase is matched once, not once per rule.
+_RULE_RE = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_RULES)))
+_ACTIONS = {f"r{i}": action for i, (_, action) in enumerate(_RULES)}
 
 
 def apply_phrase(builder: EntityBuilder, phrase: str) -> None:
@@ -257,13 +267,12 @@ def apply_phrase(builder: EntityBuilder, phrase: str) -> None:
     # The XML remarks wrap some phrases in brackets: "(Linked To: VNESHECONOMBANK)".
     if phrase.startswith("(") and phrase.endswith(")") and phrase.count("(") == 1:
         phrase = phrase[1:-1].strip()
-    for pattern, action in _RULES:
-        match = pattern.match(phrase)
-        if match:
-            value = phrase[match.end() :].strip()
-            if value:
-                action(builder, value)
-            return
+    match = _RULE_RE.match(phrase)
+    if match is not None and match.lastgroup is not None:
+        value = phrase[match.end() :].strip()
+        if value:
+            _ACTIONS[match.lastgroup](builder, value)
+        return
     doc = parse_document(phrase)
     if doc is not None:
         builder.add_document(doc)

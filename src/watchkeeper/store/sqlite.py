@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from hashlib import sha256
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from watchkeeper.errors import ImportRejected, ListFormatError, NotFound
 from watchkeeper.model import Entity, EntityChange, FieldChange, ListVersion, diff_entities, split_entity_id
-from watchkeeper.sources.base import ListSnapshot
+from watchkeeper.sources.base import ListSnapshot, paused_gc
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
 
 SCHEMA_VERSION = 1
@@ -147,8 +148,10 @@ class SqliteStore:
             incoming[entity.id] = entity
         if not incoming:
             raise ListFormatError(snapshot.path, "", "file holds no records; nothing imported")
-        hashes = {entity_id: entity.content_hash() for entity_id, entity in incoming.items()}
-        with self._transaction():
+        with paused_gc():
+            bodies = {entity_id: entity.canonical_json() for entity_id, entity in incoming.items()}
+            hashes = {entity_id: sha256(body.encode()).hexdigest() for entity_id, body in bodies.items()}
+        with self._transaction(), paused_gc():
             source = snapshot.source
             self._reject_duplicate(snapshot)
             latest = self._latest(source)
@@ -196,7 +199,7 @@ class SqliteStore:
             self._db.executemany(
                 "INSERT OR IGNORE INTO entity_state VALUES (?, ?, ?, ?, ?)",
                 (
-                    (hashes[i], i, incoming[i].schema, incoming[i].caption, incoming[i].canonical_json())
+                    (hashes[i], i, incoming[i].schema, incoming[i].caption, bodies[i])
                     for i in (*added, *amended)
                 ),
             )
