@@ -38,7 +38,9 @@ HISTORY = SHARED / "ofac" / "sdn-history"
 BUNDLED_SDN = ROOT / "data" / "ofac" / "sdn-2021-07-07"
 
 
-def median_seconds(action: Callable[[], object], repeat: int, setup: Callable[[], None] | None = None) -> float:
+def median_seconds(
+    action: Callable[[], object], repeat: int, setup: Callable[[], None] | None = None
+) -> float:
     times = []
     for _ in range(repeat):
         if setup is not None:
@@ -57,7 +59,9 @@ def plain_csv_pass(paths: list[Path]) -> int:
     return rows
 
 
-def bench_import(label: str, previous: Path | None, current: Path, files: list[Path], repeat: int) -> list[str]:
+def bench_import(
+    label: str, previous: Path | None, current: Path, files: list[Path], repeat: int
+) -> list[str]:
     workdir = Path(tempfile.mkdtemp(prefix="wk-bench-"))
     state: dict[str, SqliteStore] = {}
     counter = iter(range(10_000))
@@ -76,12 +80,20 @@ def bench_import(label: str, previous: Path | None, current: Path, files: list[P
     records = len(parse_list(current).entities)
     plain = median_seconds(lambda: plain_csv_pass(files), repeat)
     full = median_seconds(do_import, repeat, setup=fresh_store)
-    parse_only = median_seconds(lambda: parse_list(current), repeat)
+    parse_only = median_seconds(lambda: parse_list(current).entities, repeat)
     state["store"].close()
     ratio = full / plain
-    return [label, f"{records:,}", f"{plain * 1000:.0f} ms", f"{parse_only * 1000:.0f} ms",
-            f"{full * 1000:.0f} ms", f"{records / full:,.0f}", f"{ratio:.1f}×", "≤ 10×",
-            "[green]met[/]" if ratio <= 10 else "[red]missed[/]"]
+    return [
+        label,
+        f"{records:,}",
+        f"{plain * 1000:.0f} ms",
+        f"{parse_only * 1000:.0f} ms",
+        f"{full * 1000:.0f} ms",
+        f"{records / full:,.0f}",
+        f"{ratio:.1f}×",
+        "≤ 10×",
+        "[green]met[/]" if ratio <= 10 else "[red]missed[/]",
+    ]
 
 
 def bench_as_of(repeat: int) -> list[str]:
@@ -92,8 +104,10 @@ def bench_as_of(repeat: int) -> list[str]:
         store.import_snapshot(parse_list(path))
     rng = random.Random(7)
     ids = [e.id for e in store.entities("ofac-sdn", 1)]
-    days = [date.fromordinal(rng.randint(date(2021, 8, 18).toordinal(), date(2024, 5, 3).toordinal()))
-            for _ in range(200)]
+    days = [
+        date.fromordinal(rng.randint(date(2021, 8, 18).toordinal(), date(2024, 5, 3).toordinal()))
+        for _ in range(200)
+    ]
     queries = [(rng.choice(ids), day) for day in days]
 
     def lookups() -> None:
@@ -111,28 +125,55 @@ def bench_as_of(repeat: int) -> list[str]:
     per_reread = median_seconds(reread, repeat)
     store.close()
     speedup = per_reread / per_lookup
-    return ["as-of lookup (13 versions)", f"{len(queries)} queries", f"{per_reread * 1000:.1f} ms (re-read)",
-            "", f"{per_lookup * 1000:.2f} ms", f"{1 / per_lookup:,.0f}/s", f"{speedup:.0f}× faster",
-            "faster", "[green]met[/]" if speedup > 1 else "[red]missed[/]"]
+    return [
+        "as-of lookup (13 versions)",
+        f"{len(queries)} queries",
+        f"{per_reread * 1000:.1f} ms (re-read)",
+        "",
+        f"{per_lookup * 1000:.2f} ms",
+        f"{1 / per_lookup:,.0f}/s",
+        f"{speedup:.0f}× faster",
+        "faster",
+        "[green]met[/]" if speedup > 1 else "[red]missed[/]",
+    ]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the median is reported")
     args = parser.parse_args()
     if not HISTORY.is_dir():
-        print(f"{HISTORY} is missing: the benchmark reads the real SDN history from ../shared", file=sys.stderr)
+        print(
+            f"{HISTORY} is missing: the benchmark reads the real SDN history from ../shared", file=sys.stderr
+        )
         return 2
     table = Table(title="Watchkeeper list import and time travel", title_justify="left")
-    for column in ("case", "records", "plain csv.reader", "parse", "import (parse+store+diff)", "records/s",
-                   "ratio", "goal", ""):
+    for column in (
+        "case",
+        "records",
+        "plain csv.reader",
+        "parse every record",
+        "import (parse+store+diff)",
+        "records/s",
+        "ratio",
+        "goal",
+        "",
+    ):
         table.add_column(column, justify="right" if column not in {"case", "goal", ""} else "left")
     history = sorted(HISTORY.glob("sdn-*.csv.gz"))
-    table.add_row(*bench_import("SDN 2022-03-01 after 2022-02-03 (sdn.csv)", history[2], history[3],
-                                [history[3]], args.repeat))
+    table.add_row(
+        *bench_import(
+            "SDN 2022-03-01 after 2022-02-03 (sdn.csv)", history[2], history[3], [history[3]], args.repeat
+        )
+    )
     sdn_files = sorted(BUNDLED_SDN.glob("*.csv.gz"))
-    table.add_row(*bench_import("SDN 2021-07-07 full set, first import (4 files)", None, BUNDLED_SDN,
-                                sdn_files, args.repeat))
+    table.add_row(
+        *bench_import(
+            "SDN 2021-07-07 full set, first import (4 files)", None, BUNDLED_SDN, sdn_files, args.repeat
+        )
+    )
     table.add_row(*bench_as_of(args.repeat))
     Console().print(table)
     return 0

@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 #: FtM schemata an entity can take. `Organization` is used when a list does not
 #: say whether an entity is a company; `LegalEntity` when it may be a person too.

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -25,18 +26,65 @@ from watchkeeper.errors import ListFormatError
 from watchkeeper.model import Entity
 
 
+class PendingEntity(Protocol):
+    """One record of a list file, read and checked, whose entity can be built.
+
+    `record_key` changes whenever the publisher's record or the parser that
+    reads it changes, so the store can skip building entities whose record
+    it already holds: a weekly SDN update parses a few hundred entries, not
+    all fifteen thousand.
+    """
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def record_key(self) -> str: ...
+
+    def build(self) -> Entity: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntity:
+    """A record whose entity was built while the file was read (XML layouts)."""
+
+    entity: Entity
+    record_key: str
+
+    @property
+    def id(self) -> str:
+        return self.entity.id
+
+    def build(self) -> Entity:
+        return self.entity
+
+
+def eager(entities: Sequence[Entity]) -> tuple[ParsedEntity, ...]:
+    return tuple(ParsedEntity(e, "content:" + e.content_hash()) for e in entities)
+
+
+def record_key(layout: str, parser_version: int, record: str) -> str:
+    return hashlib.sha256(f"{layout}/{parser_version}\n{record}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class ListSnapshot:
-    """One publication of one list, parsed completely."""
+    """One publication of one list, read completely."""
 
     source: str
     published: date
-    entities: tuple[Entity, ...]
+    pending: tuple[PendingEntity, ...]
     sha256: str
     path: str
     format: str
     #: A partial file (one program, a test subset) adds and updates, never delists.
     partial: bool = False
+
+    @cached_property
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity of the file, built now (the store builds only what changed)."""
+        with paused_gc():
+            return tuple(p.build() for p in self.pending)
 
 
 class ListFormat(Protocol):

@@ -19,6 +19,7 @@ from watchkeeper.model import EntityBuilder, PartialDate, entity_id
 from watchkeeper.sources.base import (
     ListSnapshot,
     date_from_name,
+    eager,
     element_record,
     local,
     ofac_source_for_lists,
@@ -161,7 +162,7 @@ class OfacAdvancedXmlFormat:
         return ListSnapshot(
             source=sources.pop(),
             published=require_published(path, published, issued, date_from_name(path)),
-            entities=tuple(b.build() for b in builders.values()),
+            pending=eager([b.build() for b in builders.values()]),
             sha256=sha256_of(path),
             path=str(path),
             format=self.name,

@@ -25,6 +25,9 @@ from watchkeeper.sources.base import (
     require_published,
     sha256_of,
 )
+from watchkeeper.sources.base import (
+    record_key as make_record_key,
+)
 from watchkeeper.sources.ofac_remarks import apply_remarks
 
 _SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "Organization"}
@@ -149,60 +152,83 @@ class OfacCsvFormat:
         comments = _find(folder, layout.comments) if official else None
         files = [p for p in (main, alt, add, comments) if p is not None]
 
-        main_rows = read_rows(main, 12)
-        builders: dict[str, EntityBuilder] = {}
-        remarks: dict[str, str] = {}
-        records: dict[str, list[str]] = {}
-        for line, row, raw in main_rows.rows:
+        entries: dict[str, _OfacEntry] = {}
+        for line, row, raw in read_rows(main, 12).rows:
             native = row[0].strip()
-            if native in builders:
+            if native in entries:
                 raise ListFormatError(str(main), f"line {line}", f"entry {native} listed twice")
             kind = empty(row[2]).lower()
             if kind not in _SCHEMA:
                 raise ListFormatError(str(main), f"line {line}", f"unknown SDN type {row[2]!r}")
-            builder = EntityBuilder(entity_id(source, native), _SCHEMA[kind])
-            _add_main_fields(builder, row, kind)
-            builders[native] = builder
-            remarks[native] = empty(row[11])
-            records[native] = [f"{layout.main}.csv: {raw}"]
-
+            entries[native] = _OfacEntry(entity_id(source, native), kind, row, [f"{layout.main}.csv: {raw}"])
         if comments is not None:
             for line, row, raw in read_rows(comments, 2).rows:
-                native = _known(builders, row[0], comments, line)
-                # The comments file continues the remark where the column cut it.
-                remarks[native] += row[1].rstrip()
-                records[native].append(f"{layout.comments}.csv: {raw}")
+                entry = _known(entries, row[0], comments, line)
+                entry.continuations.append(row[1])
+                entry.record.append(f"{layout.comments}.csv: {raw}")
         if alt is not None:
             for line, row, raw in read_rows(alt, 5).rows:
-                native = _known(builders, row[0], alt, line)
-                _add_alias(builders[native], row, alt, line)
-                records[native].append(f"{layout.alt}.csv: {raw}")
+                entry = _known(entries, row[0], alt, line)
+                if empty(row[2]).lower() not in _ALIAS_PROP:
+                    raise ListFormatError(str(alt), f"line {line}", f"unknown alias type {row[2]!r}")
+                entry.aliases.append(row)
+                entry.record.append(f"{layout.alt}.csv: {raw}")
         if add is not None:
             for line, row, raw in read_rows(add, 6).rows:
-                native = _known(builders, row[0], add, line)
-                _add_address(builders[native], row)
-                records[native].append(f"{layout.add}.csv: {raw}")
-
-        entities: list[Entity] = []
-        for native, builder in builders.items():
-            apply_remarks(builder, remarks[native])
-            builder.record = "\n".join(records[native])
-            entities.append(builder.build())
+                entry = _known(entries, row[0], add, line)
+                entry.addresses.append(row)
+                entry.record.append(f"{layout.add}.csv: {raw}")
         return ListSnapshot(
             source=source,
             published=require_published(path, published, date_from_name(main)),
-            entities=tuple(entities),
+            pending=tuple(entries.values()),
             sha256=sha256_of(*files),
             path=str(path),
             format=self.name,
         )
 
 
-def _known(builders: dict[str, EntityBuilder], value: str, path: Path, line: int) -> str:
-    native = value.strip()
-    if native not in builders:
-        raise ListFormatError(str(path), f"line {line}", f"refers to entry {native}, not in the main file")
-    return native
+#: Bump when a change to this module changes the entities it builds, so
+#: records the store already holds are built again on the next import.
+PARSER_VERSION = 1
+
+
+@dataclass
+class _OfacEntry:
+    """One entry's rows from all files of the set; the entity is built on demand."""
+
+    id: str
+    kind: str
+    main: list[str]
+    record: list[str]
+    continuations: list[str] = field(default_factory=list)
+    aliases: list[list[str]] = field(default_factory=list)
+    addresses: list[list[str]] = field(default_factory=list)
+
+    @property
+    def record_key(self) -> str:
+        return make_record_key("ofac-csv", PARSER_VERSION, "\n".join(self.record))
+
+    def build(self) -> Entity:
+        builder = EntityBuilder(self.id, _SCHEMA[self.kind])
+        _add_main_fields(builder, self.main, self.kind)
+        for row in self.aliases:
+            _add_alias(builder, row)
+        for row in self.addresses:
+            _add_address(builder, row)
+        # The comments file continues the remark where the column cut it.
+        apply_remarks(builder, empty(self.main[11]) + "".join(c.rstrip() for c in self.continuations))
+        builder.record = "\n".join(self.record)
+        return builder.build()
+
+
+def _known(entries: dict[str, _OfacEntry], value: str, path: Path, line: int) -> _OfacEntry:
+    entry = entries.get(value.strip())
+    if entry is None:
+        raise ListFormatError(
+            str(path), f"line {line}", f"refers to entry {value.strip()}, not in the main file"
+        )
+    return entry
 
 
 def _add_main_fields(builder: EntityBuilder, row: list[str], kind: str) -> None:
@@ -228,10 +254,8 @@ def _add_main_fields(builder: EntityBuilder, row: list[str], kind: str) -> None:
         builder.add("notes", empty(row[4]))
 
 
-def _add_alias(builder: EntityBuilder, row: list[str], path: Path, line: int) -> None:
+def _add_alias(builder: EntityBuilder, row: list[str]) -> None:
     kind = empty(row[2]).lower()
-    if kind not in _ALIAS_PROP:
-        raise ListFormatError(str(path), f"line {line}", f"unknown alias type {row[2]!r}")
     listed = empty(row[3])
     name = person_name(listed)[0] if builder.schema == "Person" else listed
     builder.add(_ALIAS_PROP[kind], name)

@@ -19,6 +19,7 @@ from watchkeeper.sources.base import (
     ListSnapshot,
     check_namespace,
     date_from_name,
+    eager,
     element_record,
     ofac_source_for_lists,
     parse_xml,
@@ -84,7 +85,7 @@ class OfacEnhancedXmlFormat:
         return ListSnapshot(
             source=sources.pop(),
             published=require_published(path, published, file_date, date_from_name(path)),
-            entities=tuple(entities),
+            pending=eager(entities),
             sha256=sha256_of(path),
             path=str(path),
             format=self.name,

@@ -19,6 +19,7 @@ from watchkeeper.sources.base import (
     ListSnapshot,
     check_namespace,
     date_from_name,
+    eager,
     element_record,
     local,
     parse_xml,
@@ -88,7 +89,7 @@ class OfacLegacyXmlFormat:
         return ListSnapshot(
             source=source,
             published=require_published(path, published, file_date, date_from_name(path)),
-            entities=tuple(entities),
+            pending=eager(entities),
             sha256=sha256_of(path),
             path=str(path),
             format=self.name,

@@ -17,6 +17,7 @@ from watchkeeper.sources.base import (
     ListSnapshot,
     date_from_name,
     decode,
+    eager,
     read_bytes,
     require_published,
     sha256_of,
@@ -86,7 +87,7 @@ class OpenSanctionsCsvFormat:
         return ListSnapshot(
             source=source,
             published=require_published(path, published, date_from_name(path), seen_date),
-            entities=tuple(entities),
+            pending=eager(entities),
             sha256=sha256_of(path),
             path=str(path),
             format=self.name,

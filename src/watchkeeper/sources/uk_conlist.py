@@ -19,6 +19,7 @@ from watchkeeper.sources.base import (
     ListSnapshot,
     date_from_name,
     decode,
+    eager,
     read_bytes,
     require_published,
     sha256_of,
@@ -125,7 +126,7 @@ class UkConListFormat:
         return ListSnapshot(
             source=source,
             published=require_published(path, published, file_date, date_from_name(path)),
-            entities=tuple(entities),
+            pending=eager(entities),
             sha256=sha256_of(path),
             path=str(path),
             format=self.name,

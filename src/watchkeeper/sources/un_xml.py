@@ -17,6 +17,7 @@ from watchkeeper.model import Entity, EntityBuilder, IdentityDocument, PartialDa
 from watchkeeper.sources.base import (
     ListSnapshot,
     date_from_name,
+    eager,
     element_record,
     parse_xml,
     read_bytes,
@@ -62,7 +63,7 @@ class UnXmlFormat:
         return ListSnapshot(
             source=source,
             published=require_published(path, published, file_date, date_from_name(path)),
-            entities=tuple(entities),
+            pending=eager(entities),
             sha256=sha256_of(path),
             path=str(path),
             format=self.name,

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from hashlib import sha256
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from hashlib import sha256
 from pathlib import Path
 
 from watchkeeper.errors import ImportRejected, ListFormatError, NotFound
 from watchkeeper.model import Entity, EntityChange, FieldChange, ListVersion, diff_entities, split_entity_id
-from watchkeeper.sources.base import ListSnapshot, paused_gc
+from watchkeeper.sources.base import ListSnapshot, PendingEntity, paused_gc
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
 
 SCHEMA_VERSION = 1
@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS membership (
     source TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     hash TEXT NOT NULL REFERENCES entity_state (hash),
+    record_key TEXT NOT NULL,
     from_seq INTEGER NOT NULL,
     to_seq INTEGER,
     PRIMARY KEY (entity_id, from_seq)
@@ -137,20 +138,18 @@ class SqliteStore:
     def import_snapshot(
         self, snapshot: ListSnapshot, *, allow_shrink: bool = False, max_shrink: float = DEFAULT_MAX_SHRINK
     ) -> ImportResult:
-        incoming: dict[str, Entity] = {}
-        for entity in snapshot.entities:
-            if entity.source != snapshot.source:
+        pending: dict[str, PendingEntity] = {}
+        prefix = f"{snapshot.source}:"
+        for item in snapshot.pending:
+            if not item.id.startswith(prefix):
                 raise ImportRejected(
-                    f"{snapshot.path}: entity {entity.id} is not from source {snapshot.source}"
+                    f"{snapshot.path}: entity {item.id} is not from source {snapshot.source}"
                 )
-            if entity.id in incoming:
-                raise ListFormatError(snapshot.path, entity.id, "entity listed twice in one file")
-            incoming[entity.id] = entity
-        if not incoming:
+            if item.id in pending:
+                raise ListFormatError(snapshot.path, item.id, "entity listed twice in one file")
+            pending[item.id] = item
+        if not pending:
             raise ListFormatError(snapshot.path, "", "file holds no records; nothing imported")
-        with paused_gc():
-            bodies = {entity_id: entity.canonical_json() for entity_id, entity in incoming.items()}
-            hashes = {entity_id: sha256(body.encode()).hexdigest() for entity_id, body in bodies.items()}
         with self._transaction(), paused_gc():
             source = snapshot.source
             self._reject_duplicate(snapshot)
@@ -160,22 +159,41 @@ class SqliteStore:
                     f"{snapshot.path}: published {snapshot.published}, older than the newest "
                     f"version {latest.label}; import versions in publication order"
                 )
-            current = dict(
-                self._db.execute(
-                    "SELECT entity_id, hash FROM membership WHERE source = ? AND to_seq IS NULL", (source,)
-                ).fetchall()
-            )
-            added = [i for i in incoming if i not in current]
-            amended = [i for i in incoming if i in current and current[i] != hashes[i]]
-            removed = [] if snapshot.partial else [i for i in current if i not in incoming]
+            current: dict[str, tuple[str, str]] = {
+                entity_id: (content_hash, key)
+                for entity_id, content_hash, key in self._db.execute(
+                    "SELECT entity_id, hash, record_key FROM membership WHERE source = ? AND to_seq IS NULL",
+                    (source,),
+                )
+            }
             if not snapshot.partial and current and not allow_shrink:
                 floor = len(current) * (1 - max_shrink)
-                if len(incoming) < floor:
+                if len(pending) < floor:
                     raise ImportRejected(
-                        f"{snapshot.path}: {len(incoming)} records against {len(current)} listed now "
-                        f"(a drop of {1 - len(incoming) / len(current):.0%}, more than {max_shrink:.0%}); "
+                        f"{snapshot.path}: {len(pending)} records against {len(current)} listed now "
+                        f"(a drop of {1 - len(pending) / len(current):.0%}, more than {max_shrink:.0%}); "
                         "a truncated download? Use --allow-shrink if the drop is real"
                     )
+            # Only records the store does not already hold are built and hashed.
+            incoming: dict[str, Entity] = {}
+            bodies: dict[str, str] = {}
+            hashes: dict[str, str] = {}
+            keys: dict[str, str] = {}
+            for entity_id, item in pending.items():
+                key = item.record_key
+                held = current.get(entity_id)
+                if held is not None and held[1] == key:
+                    continue
+                keys[entity_id] = key
+                entity = item.build()
+                incoming[entity_id] = entity
+                bodies[entity_id] = entity.canonical_json()
+                hashes[entity_id] = sha256(bodies[entity_id].encode()).hexdigest()
+            added = [i for i in incoming if i not in current]
+            amended = [i for i in incoming if i in current and current[i][0] != hashes[i]]
+            # Same content under a new record key (a reformatted row, a new parser): no new state.
+            rekeyed = [i for i in incoming if i in current and current[i][0] == hashes[i]]
+            removed = [] if snapshot.partial else [i for i in current if i not in pending]
             seq = latest.seq + 1 if latest is not None else 1
             version = ListVersion(
                 source=source,
@@ -183,7 +201,7 @@ class SqliteStore:
                 published=snapshot.published,
                 sha256=snapshot.sha256,
                 imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                record_count=len(incoming),
+                record_count=len(pending),
                 listed_count=len(current) + len(added) - len(removed),
                 partial=snapshot.partial,
                 path=snapshot.path,
@@ -203,27 +221,39 @@ class SqliteStore:
                     for i in (*added, *amended)
                 ),
             )
-            before = self._states({current[i] for i in (*amended, *removed)})
+            before = self._states({current[i][0] for i in (*amended, *removed)})
             self._db.executemany(
                 "UPDATE membership SET to_seq = ? WHERE entity_id = ? AND to_seq IS NULL",
                 ((seq, i) for i in (*amended, *removed)),
             )
             self._db.executemany(
-                "INSERT INTO membership (source, entity_id, hash, from_seq) VALUES (?, ?, ?, ?)",
-                ((source, i, hashes[i], seq) for i in (*added, *amended)),
+                "UPDATE membership SET record_key = ? WHERE entity_id = ? AND to_seq IS NULL",
+                ((keys[i], i) for i in rekeyed),
+            )
+            self._db.executemany(
+                "INSERT INTO membership (source, entity_id, hash, record_key, from_seq) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((source, i, hashes[i], keys[i], seq) for i in (*added, *amended)),
             )
             changes = [EntityChange(i, "added", incoming[i].caption) for i in added]
             changes += [
                 EntityChange(
-                    i, "amended", incoming[i].caption, diff_entities(before[current[i]], incoming[i])
+                    i, "amended", incoming[i].caption, diff_entities(before[current[i][0]], incoming[i])
                 )
                 for i in amended
             ]
-            changes += [EntityChange(i, "removed", before[current[i]].caption) for i in removed]
+            changes += [EntityChange(i, "removed", before[current[i][0]].caption) for i in removed]
             self._db.executemany(
                 "INSERT INTO change VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (source, seq, c.entity_id, c.kind, c.caption, json.dumps([f.to_dict() for f in c.fields]))
+                    (
+                        source,
+                        seq,
+                        c.entity_id,
+                        c.kind,
+                        c.caption,
+                        json.dumps([f.to_dict() for f in c.fields]) if c.fields else "[]",
+                    )
                     for c in changes
                 ),
             )
