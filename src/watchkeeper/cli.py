@@ -153,11 +153,12 @@ def run(
 def _print_summary(settings: Settings, store: SqliteStore) -> None:
     summaries = summarise(store, settings.max_list_age_days)
     table = Table(title="Loaded lists", title_justify="left")
-    for column in ("source", "versions", "published", "age", "listed", "by type", "last import"):
+    for column in ("source", "versions", "published", "age", "listed", "by type", "last change"):
         table.add_column(
             column,
             justify="right" if column in {"versions", "listed", "age"} else "left",
             no_wrap=column != "by type",
+            min_width=18 if column == "by type" else None,
         )
     for s in summaries:
         by_type = "\n".join(f"{k} {v:,}" for k, v in sorted(s.counts.items(), key=lambda kv: -kv[1]))
