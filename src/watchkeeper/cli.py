@@ -8,6 +8,7 @@ the exit status is 2 for bad input, 1 for anything else that failed.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,9 @@ app.add_typer(entity_app, name="entity")
 
 out = Console()
 err = Console(stderr=True)
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    # Piped or logged output: Rich would squeeze tables into 80 columns.
+    out = Console(width=120)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
 HomeOption = Annotated[
@@ -157,7 +161,7 @@ def _print_summary(settings: Settings, store: SqliteStore) -> None:
         table.add_column(
             column,
             justify="right" if column in {"versions", "listed", "age"} else "left",
-            no_wrap=column != "by type",
+            no_wrap=column in {"source", "published"},
             min_width=18 if column == "by type" else None,
         )
     for s in summaries:
