@@ -1,0 +1,160 @@
+"""Name normalisation: small pure functions, each undoing one way names differ.
+
+The output of `name_tokens` is a list of lowercase tokens in Latin letters
+where the input was Latin (accents dropped), and in the original script
+otherwise; `translit` turns the latter into Latin spellings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Legal forms and the words that only say "a company": removed from
+# organisation names on both sides, as "CO., LTD." and "Company Limited" must
+# not decide a match. Multi-word forms are matched as token sequences.
+LEGAL_FORMS: frozenset[str] = frozenset(
+    """
+    co company companies corp corporation inc incorporated incorporation ltd limited llc llp lp plc
+    pte pvt private sa sas sarl srl spa sl sro as ab oy bv nv ag gmbh kg ohg ug mbh ev
+    ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll bsc qsc saog saoc
+    kft zrt rt doo dd ad ead eood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
+    establishment est
+    """.split()
+)
+# Legal forms written out in several words, folded to one token before removal.
+_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("s", "a"),
+    ("s", "a", "s"),
+    ("s", "r", "l"),
+    ("s", "de", "r", "l"),
+    ("sa", "de", "cv"),
+    ("s", "a", "de", "c", "v"),
+    ("de", "c", "v"),
+    ("c", "v"),
+    ("s", "de", "rl", "de", "cv"),
+    ("s", "en", "c"),
+    ("y", "cia"),
+    ("limited", "liability", "company"),
+    ("public", "joint", "stock", "company"),
+    ("open", "joint", "stock", "company"),
+    ("closed", "joint", "stock", "company"),
+    ("joint", "stock", "company"),
+    ("limited", "liability", "partnership"),
+    ("obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"),
+    ("obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"),
+    ("aktsionernoe", "obshchestvo"),
+    ("publichnoe", "aktsionernoe", "obshchestvo"),
+    ("otkrytoe", "aktsionernoe", "obshchestvo"),
+    ("otkrytoye", "aktsionernoye", "obschestvo"),
+    ("zakrytoe", "aktsionernoe", "obshchestvo"),
+    ("sociedad", "anonima"),
+    ("sociedad", "limitada"),
+    ("societe", "anonyme"),
+    ("private", "limited"),
+)
+_LEGAL_PHRASE_FIRST = {p[0] for p in _LEGAL_PHRASES}
+
+# Titles and honorifics before a person's name.
+HONORIFICS: frozenset[str] = frozenset(
+    """
+    mr mrs ms miss dr prof sir lord lady sheikh shaykh shaikh sheik hajji alhaj alhaji maulana
+    maulavi maulawi mawlawi mullah mulla mufti qari hafiz sayyid sayed syed general gen col colonel
+    maj major brig brigadier capt captain lt admiral adm imam ayatollah hojatoleslam
+    """.split()
+)
+# Prefixes of vessel names: motor tanker, motor vessel...
+VESSEL_PREFIXES: frozenset[str] = frozenset("mt mv m v ss ms mts mvs fv tb".split())
+
+_APOSTROPHES = "'’‘`´ʻʼʹʾʿ"
+_SPLIT_RE = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def is_latin(text: str) -> bool:
+    """True when every letter of the text is a Latin letter (accents allowed)."""
+    for char in text:
+        if char.isalpha() and not ("LATIN" in unicodedata.name(char, "") or char.isascii()):
+            return False
+    return True
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Compatibility-normalise, case-fold, drop accents from Latin letters.
+
+    `Ğülşən` → `gulsen`; non-Latin letters are kept (`김정은` stays `김정은`),
+    so that each script can be transliterated by its own rules.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l").replace("ı", "i")
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for char in decomposed:
+        if unicodedata.combining(char):
+            # A mark on a Latin base letter is an accent; on Hangul or Arabic it is part of the letter.
+            if kept and kept[-1].isascii():
+                continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def reorder_listed(name: str) -> str:
+    """`SURNAME, Given` → `Given SURNAME` when the name has exactly one comma."""
+    last, sep, first = name.partition(",")
+    if not sep or "," in first or not first.strip() or not last.strip():
+        return name
+    return f"{first.strip()} {last.strip()}"
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Folded tokens: apostrophes vanish inside words, other punctuation splits."""
+    folded = fold(text)
+    for mark in _APOSTROPHES:
+        folded = folded.replace(mark, "")
+    return [t for t in _SPLIT_RE.split(folded.replace("_", " ")) if t]
+
+
+def strip_legal_forms(tokens: list[str]) -> list[str]:
+    """Drop legal forms and company-only words, single or multi-word."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in _LEGAL_PHRASE_FIRST:
+            matched = 0
+            for phrase in _LEGAL_PHRASES:
+                if tuple(tokens[i : i + len(phrase)]) == phrase and len(phrase) > matched:
+                    matched = len(phrase)
+            if matched:
+                i += matched
+                continue
+        if token not in LEGAL_FORMS:
+            out.append(token)
+        i += 1
+    # A name that is only a legal form ("Company Ltd") keeps its words.
+    return out or tokens
+
+
+def strip_honorifics(tokens: list[str]) -> list[str]:
+    out = [t for t in tokens if t not in HONORIFICS]
+    return out or tokens
+
+
+def strip_vessel_prefix(tokens: list[str]) -> list[str]:
+    i = 0
+    while i < len(tokens) - 1 and tokens[i] in VESSEL_PREFIXES:
+        i += 1
+    return tokens[i:]
+
+
+def name_tokens(name: str, schema: str | None = None) -> list[str]:
+    """The tokens a name is compared by, for the given FtM schema (or any)."""
+    tokens = raw_tokens(reorder_listed(name) if schema in (None, "Person") else name)
+    if schema == "Vessel":
+        return strip_vessel_prefix(tokens)
+    if schema == "Person":
+        return strip_honorifics(tokens)
+    if schema in ("Organization", "Company", "LegalEntity"):
+        return strip_legal_forms(tokens)
+    return strip_legal_forms(strip_honorifics(tokens))

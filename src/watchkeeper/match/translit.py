@@ -1,0 +1,318 @@
+"""Latin spellings of names written in Hangul, Han characters or Cyrillic.
+
+A name in another script becomes a list of *token alternatives*: each token
+is a tuple of Latin spellings it may be written as. Korean syllables get the
+Revised Romanization, McCune-Reischauer and the common surname spellings;
+Han characters get pinyin and, for Korean names, the Sino-Korean reading;
+Cyrillic words get the spellings of the usual romanization systems.
+
+Libraries: `pypinyin` (offline pinyin with phrase-aware readings) and `hanja`
+(Hanja → Hangul readings). Hangul and Cyrillic are small, fixed alphabets:
+their tables are here, where the variants users meet can be listed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import hanja
+from pypinyin import Style, lazy_pinyin
+
+TokenForms = tuple[str, ...]
+
+# -- scripts -----------------------------------------------------------------
+
+
+def script_of(token: str) -> str:
+    """`hangul`, `han`, `cyrillic`, `arabic`, `latin` or `other` for a token."""
+    for char in token:
+        if not char.isalpha():
+            continue
+        code = ord(char)
+        if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+            return "hangul"
+        if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
+            return "han"
+        if 0x0400 <= code <= 0x052F:
+            return "cyrillic"
+        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+            return "arabic"
+        if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
+            return "latin"
+        return "other"
+    return "latin"
+
+
+# -- Hangul ------------------------------------------------------------------
+
+_INITIAL_RR = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_INITIAL_MR = "k kk n t tt r m p pp s ss - ch tch ch k t p h".split()
+_VOWEL_RR = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_VOWEL_MR = "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split()
+_FINAL_RR = "- k k k n n n t l k m p t t p t m p p t t ng t t k t p t".split()
+_FINAL_NAME = "- g kk g n n n d l g m b s t p h m b b s ss ng j ch k t p h".split()
+# Vowels that start with an i/y sound: before them a North Korean ㄹ is a South Korean ㅇ.
+_Y_VOWELS = {2, 3, 6, 7, 12, 17, 20}
+_IEUNG, _NIEUN, _RIEUL = 11, 2, 5
+
+# Spellings of common surnames and syllables that no system produces but
+# passports and lists use (Kim/Gim, Ri/Lee/Rhee/Yi, Pak/Park, Choe/Choi...).
+_COMMON: dict[str, tuple[str, ...]] = {
+    "김": ("kim", "gim"),
+    "리": ("ri", "li", "lee", "rhee", "yi", "i"),
+    "이": ("yi", "lee", "rhee", "ri", "li", "i"),
+    "박": ("pak", "park", "bak"),
+    "최": ("choe", "choi", "chwe"),
+    "정": ("jong", "chong", "jung", "jeong", "chung"),
+    "조": ("jo", "cho"),
+    "장": ("jang", "chang"),
+    "강": ("kang", "gang"),
+    "윤": ("yun", "yoon"),
+    "문": ("mun", "moon"),
+    "류": ("ryu", "yu", "yoo", "ryoo"),
+    "유": ("yu", "yoo", "ryu"),
+    "신": ("sin", "shin"),
+    "손": ("son", "sohn"),
+    "오": ("o", "oh"),
+    "백": ("paek", "baek", "paik"),
+    "현": ("hyon", "hyun", "hyeon"),
+    "노": ("no", "noh", "ro", "roh"),
+    "로": ("ro", "roh", "no"),
+    "은": ("un", "eun"),
+    "철": ("chol", "chul", "cheol"),
+    "성": ("song", "sung", "seong"),
+    "영": ("yong", "young", "yeong", "ryong"),
+    "용": ("yong", "ryong"),
+    "호": ("ho",),
+    "명": ("myong", "myung", "myeong"),
+    "혁": ("hyok", "hyuk", "hyeok"),
+    "선": ("son", "sun", "seon"),
+    "석": ("sok", "suk", "seok"),
+    "근": ("kun", "geun", "keun"),
+    "희": ("hui", "hee", "hi"),
+    "일": ("il",),
+    "림": ("rim", "lim", "im"),
+    "임": ("im", "lim", "rim"),
+}
+
+
+def _syllable_forms(code: int) -> list[str]:
+    initial, rest = divmod(code, 588)
+    vowel, final = divmod(rest, 28)
+    forms = []
+    for initials in (_INITIAL_RR, _INITIAL_MR):
+        for vowels in (_VOWEL_RR, _VOWEL_MR):
+            start = initials[initial].replace("-", "")
+            for finals in (_FINAL_RR, _FINAL_NAME):
+                forms.append(start + vowels[vowel] + finals[final].replace("-", ""))
+    return forms
+
+
+@lru_cache(maxsize=4096)
+def hangul_syllable(syllable: str) -> TokenForms:
+    """Latin spellings of one Hangul syllable, the common ones first."""
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172:
+        return (syllable,)
+    forms: dict[str, None] = dict.fromkeys(_COMMON.get(syllable, ()))
+    forms.update(dict.fromkeys(_syllable_forms(code)))
+    initial, rest = divmod(code, 588)
+    vowel = rest // 28
+    # The South writes 이/노 where the North writes 리/로 (initial-sound law): both ways.
+    alternatives = []
+    if initial == _IEUNG and vowel in _Y_VOWELS:
+        alternatives.append(_RIEUL)
+    if initial == _NIEUN:
+        alternatives.append(_RIEUL)
+    if initial == _RIEUL:
+        alternatives.append(_IEUNG if vowel in _Y_VOWELS else _NIEUN)
+    for other in alternatives:
+        forms.update(dict.fromkeys(_syllable_forms(other * 588 + rest)))
+    return tuple(f for f in forms if f)
+
+
+def hangul_word(word: str) -> list[TokenForms]:
+    """A Hangul word as one token per syllable (`김정은` → kim/gim, jong/chong..., un/eun)."""
+    return [hangul_syllable(s) for s in word if s.isalpha()]
+
+
+# -- Han ---------------------------------------------------------------------
+
+# Business words of Chinese company names, translated as the lists translate them.
+HAN_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "有限责任公司": (),
+    "股份有限公司": (),
+    "有限公司": (),
+    "公司": (),
+    "集团": ("group",),
+    "国际货运代理": ("international", "freight", "forwarding"),
+    "国际": ("international",),
+    "货运代理": ("freight", "forwarding"),
+    "货运": ("freight",),
+    "物流": ("logistics",),
+    "进出口": ("import", "export"),
+    "贸易": ("trading",),
+    "商贸": ("trading",),
+    "工贸": ("industry", "trade"),
+    "实业": ("industrial",),
+    "工业": ("industry",),
+    "磁业": ("magnetic", "industry"),
+    "科技": ("technology",),
+    "技术": ("technology",),
+    "投资": ("investment",),
+    "控股": ("holding",),
+    "发展": ("development",),
+    "航运": ("shipping",),
+    "船务": ("shipping",),
+    "海运": ("shipping",),
+    "运输": ("transport",),
+    "银行": ("bank",),
+    "能源": ("energy",),
+    "石油": ("petroleum",),
+    "化工": ("chemical",),
+    "电子": ("electronics",),
+    "机械": ("machinery",),
+    "矿业": ("mining",),
+    "钢铁": ("steel",),
+    "渔业": ("fishery",),
+    "开发": ("development",),
+    "代理": ("agency",),
+}
+_GLOSSARY_LENGTHS = sorted({len(k) for k in HAN_GLOSSARY}, reverse=True)
+
+# Surnames whose Korean reading as a surname differs from the character's usual reading.
+_KOREAN_SURNAMES = {"金": "김", "李": "리", "柳": "류", "盧": "로", "羅": "라", "林": "림", "梁": "량", "呂": "려"}
+
+
+def _pinyin_words(run: str) -> list[TokenForms]:
+    syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+    # Place and trade names are mostly two characters: Dalian, Haibo, Zhongsheng.
+    tokens: list[TokenForms] = []
+    for i in range(0, len(syllables) - 1, 2):
+        tokens.append((syllables[i] + syllables[i + 1],))
+    if len(syllables) % 2:
+        tokens.append((syllables[-1],))
+    return tokens
+
+
+def han_company(text: str) -> list[TokenForms]:
+    """A Chinese company name: glossary words translated, the rest in pinyin."""
+    tokens: list[TokenForms] = []
+    run = ""
+    i = 0
+    while i < len(text):
+        for size in _GLOSSARY_LENGTHS:
+            word = text[i : i + size]
+            if word in HAN_GLOSSARY:
+                if run:
+                    tokens.extend(_pinyin_words(run))
+                    run = ""
+                tokens.extend((w,) for w in HAN_GLOSSARY[word])
+                i += size
+                break
+        else:
+            run += text[i]
+            i += 1
+    if run:
+        tokens.extend(_pinyin_words(run))
+    return tokens
+
+
+def han_person(text: str) -> list[TokenForms]:
+    """A person's name in Han characters: pinyin per character plus the Korean reading."""
+    korean = "".join(_KOREAN_SURNAMES.get(c, "") if i == 0 else "" for i, c in enumerate(text))
+    korean += hanja.translate(text[1:] if korean else text, "substitution")
+    pinyin = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+    tokens: list[TokenForms] = []
+    for i, char in enumerate(text):
+        forms: dict[str, None] = {}
+        if i < len(pinyin):
+            forms[pinyin[i]] = None
+        if i < len(korean) and script_of(korean[i]) == "hangul":
+            forms.update(dict.fromkeys(hangul_syllable(korean[i])))
+        tokens.append(tuple(forms) or (char,))
+    return tokens
+
+
+# -- Cyrillic ----------------------------------------------------------------
+
+# Each letter's spellings: the first from BGN/PCGN, then ISO 9 / GOST / passport variants.
+_CYRILLIC: dict[str, tuple[str, ...]] = {
+    "а": ("a",), "б": ("b",), "в": ("v",), "г": ("g",), "д": ("d",), "е": ("e", "ye"),
+    "ё": ("e", "yo"), "ж": ("zh",), "з": ("z",), "и": ("i",), "й": ("y", "i"), "к": ("k",),
+    "л": ("l",), "м": ("m",), "н": ("n",), "о": ("o",), "п": ("p",), "р": ("r",), "с": ("s",),
+    "т": ("t",), "у": ("u",), "ф": ("f",), "х": ("kh", "h"), "ц": ("ts",), "ч": ("ch",),
+    "ш": ("sh",), "щ": ("shch",), "ъ": ("",), "ы": ("y",), "ь": ("",), "э": ("e",),
+    "ю": ("yu", "iu"), "я": ("ya", "ia"), "і": ("i",), "ї": ("yi", "i"), "є": ("ye", "ie"),
+    "ґ": ("g",), "ў": ("u",),
+}
+_VOWELS = set("аеёиоуыэюяіїє")
+
+
+def cyrillic_word(word: str) -> TokenForms:
+    """Spellings of a Cyrillic word: BGN/PCGN-like, simplified, and passport style."""
+    word = word.lower()
+    variants: list[str] = []
+    for system in range(3):
+        out = []
+        for i, char in enumerate(word):
+            forms = _CYRILLIC.get(char, (char,))
+            if char == "е" and (i == 0 or word[i - 1] in _VOWELS or word[i - 1] in "ъь"):
+                out.append("ye" if system != 1 else "e")  # Yevgeny / Evgeny
+            elif char == "й" and i == len(word) - 1:
+                out.append(("y", "i", "")[system])  # Yevgeniy / Evgenii / Evgeny
+            elif char == "ь" and i + 1 < len(word) and word[i + 1] in _VOWELS:
+                out.append(("", "", "y")[system])
+            else:
+                out.append(forms[min(system, len(forms) - 1)] if system != 1 else forms[-1])
+        variants.append("".join(out))
+    # Passport spelling of -ий endings and of кс as x (Aleksandr / Alexander).
+    extra = [v.replace("iy", "y").replace("ks", "x") for v in variants]
+    return tuple(dict.fromkeys(v for v in [*variants, *extra] if v))
+
+
+# -- Arabic ------------------------------------------------------------------
+
+_ARABIC: dict[str, str] = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
+    "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
+    "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ک": "k", "ل": "l",
+    "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y", "ى": "a", "ی": "i", "ئ": "",
+    "ؤ": "", "ء": "", "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g",
+}
+
+
+def arabic_word(word: str) -> TokenForms:
+    """A consonantal Latin rendering of an Arabic or Persian word (vowels are unwritten)."""
+    letters = [_ARABIC.get(c, "") for c in unicodedata.normalize("NFC", word) if not unicodedata.combining(c)]
+    text = "".join(letters)
+    return (text,) if text else ()
+
+
+# -- everything --------------------------------------------------------------
+
+
+def latin_token_forms(tokens: list[str], schema: str | None) -> list[TokenForms]:
+    """Each folded token as its Latin spellings; non-Latin tokens transliterated."""
+    out: list[TokenForms] = []
+    for token in tokens:
+        script = script_of(token)
+        if script == "latin":
+            out.append((token,))
+        elif script == "hangul":
+            out.extend(hangul_word(token))
+        elif script == "han":
+            if schema == "Person" or (schema is None and len(token) <= 4):
+                out.extend(han_person(token))
+            else:
+                out.extend(han_company(token))
+        elif script == "cyrillic":
+            out.append(cyrillic_word(token))
+        elif script == "arabic":
+            forms = arabic_word(token)
+            if forms:
+                out.append(forms)
+        else:
+            out.append((token,))
+    return out
