@@ -27,9 +27,8 @@ def skeleton(token: str) -> str:
     text = token
     for old, new in _REWRITES:
         text = text.replace(old, new)
-    text = _DOUBLE.sub(r"\1", text)
     if not text:
         return text
     # Any leading vowel is "a": Yevgeniy / Evgeny, Ibrahim / Ebrahim.
     first = "a" if text[0] in "aeiou" else text[0]
-    return first + _VOWELS.sub("", text[1:])
+    return _DOUBLE.sub(r"\1", first + _VOWELS.sub("", text[1:]))

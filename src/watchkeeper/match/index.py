@@ -1,0 +1,157 @@
+"""The candidate index: which listed names a query could match, found fast.
+
+Every listed token is filed under its spelling, its one-deletion variants
+(so a typo on either side still meets: SymSpell's trick), its phonetic key,
+and adjacent tokens joined (so "Abdulrahman" meets "Abdul Rahman"). A query
+looks up the same keys; names sharing rare tokens with it rank first and
+only those reach the scorer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from watchkeeper.match.names import ComparableName, NameToken, comparable
+from watchkeeper.model import Entity
+
+#: Name properties screened, and whether a match on them is a strong one.
+NAME_PROPERTIES = (("name", True), ("alias", True), ("previousName", True), ("weakAlias", False))
+#: Identifier properties an exact query identifier is compared with.
+ID_PROPERTIES = (
+    "imoNumber", "mmsi", "passportNumber", "idNumber", "taxNumber", "registrationNumber",
+    "leiCode", "swiftBic", "callSign", "isin", "dunsCode",
+)
+MIN_DELETE_LENGTH = 4
+#: Keys on more names than this are too common to find candidates by.
+MAX_POSTING = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ListedName:
+    entity: int  # position in NameIndex.entities
+    name: ComparableName
+    strong: bool
+
+
+def deletes(form: str) -> list[str]:
+    if len(form) < MIN_DELETE_LENGTH:
+        return []
+    return [form[:i] + form[i + 1 :] for i in range(len(form))]
+
+
+def token_keys(token: NameToken) -> set[str]:
+    keys: set[str] = set()
+    for form in token.forms:
+        keys.add(form)
+        keys.update(deletes(form))
+    for key in token.keys:
+        if len(key) >= 3:  # noqa: PLR2004
+            keys.add("#" + key)
+    return keys
+
+
+def join_keys(tokens: Sequence[NameToken]) -> set[str]:
+    keys: set[str] = set()
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        for x in a.forms[:2]:
+            for y in b.forms[:2]:
+                keys.add(x + y)
+    return keys
+
+
+_ID_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+def normalize_identifier(value: str) -> str:
+    """`IMO 9114555` → `9114555`; passports and ids: letters and digits only."""
+    text = _ID_CLEAN.sub("", value.upper())
+    return text.removeprefix("IMO") if text.startswith("IMO") and text[3:].isdigit() else text
+
+
+class NameIndex:
+    """Listed names of a set of entities, ready for candidate search."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities: list[Entity] = list(entities)
+        self.names: list[ListedName] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.identifiers: dict[str, list[int]] = defaultdict(list)
+        forms: Counter[str] = Counter()
+        for position, entity in enumerate(self.entities):
+            seen: set[str] = set()
+            for prop, strong in NAME_PROPERTIES:
+                for value in entity.get(prop):
+                    name = comparable(value, entity.schema)
+                    signature = " ".join(t.forms[0] for t in name.tokens)
+                    if not name.tokens or signature in seen:
+                        continue
+                    seen.add(signature)
+                    name_id = len(self.names)
+                    self.names.append(ListedName(position, name, strong))
+                    keys: set[str] = join_keys(name.tokens)
+                    for token in name.tokens:
+                        keys |= token_keys(token)
+                        forms.update(set(token.forms[:1]))
+                    for key in keys:
+                        self.postings[key].append(name_id)
+            for prop in ID_PROPERTIES:
+                for value in entity.get(prop):
+                    normalized = normalize_identifier(value)
+                    if len(normalized) >= 4:  # noqa: PLR2004
+                        self.identifiers[normalized].append(position)
+        total = max(len(self.names), 1)
+        self._idf = {form: math.log((total + 1) / (count + 1)) + 1.0 for form, count in forms.items()}
+        self._max_idf = math.log(total + 1) + 1.0
+
+    def weight(self, token: NameToken) -> float:
+        """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
+        known = [self._idf[f] for f in token.forms if f in self._idf]
+        return min(known) if known else self._max_idf
+
+    def candidates(self, query: ComparableName, limit: int) -> list[int]:
+        """Listed names sharing the most (rarity-weighted) tokens with the query.
+
+        A token found under its own spelling counts fully, under its phonetic
+        key or a one-deletion variant less: "Ivan" must not pull every "Iran".
+        """
+        scores: dict[int, float] = defaultdict(float)
+        for token in query.tokens:
+            w = self.weight(token)
+            credit: dict[int, float] = {}
+            for key, factor in self._query_keys(token):
+                posting = self.postings.get(key)
+                if posting is None or len(posting) > MAX_POSTING:
+                    continue
+                for name_id in posting:
+                    if credit.get(name_id, 0.0) < factor:
+                        credit[name_id] = factor
+            for name_id, factor in credit.items():
+                scores[name_id] += w * factor
+        for key in join_keys(query.tokens):
+            posting = self.postings.get(key)
+            if posting is not None and len(posting) <= MAX_POSTING:
+                for name_id in posting:
+                    scores[name_id] += self._max_idf
+        if len(scores) <= limit:
+            return list(scores)
+        return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+
+    @staticmethod
+    def _query_keys(token: NameToken) -> list[tuple[str, float]]:
+        keys: dict[str, float] = {}
+        for form in token.forms:
+            keys[form] = 1.0
+        for key in token.keys:
+            if len(key) >= 3:  # noqa: PLR2004
+                keys.setdefault("#" + key, 0.8)
+        for form in token.forms:
+            for deleted in deletes(form):
+                keys.setdefault(deleted, 0.6)
+        return list(keys.items())
+
+    def by_identifier(self, value: str) -> list[int]:
+        return list(self.identifiers.get(normalize_identifier(value), ()))

@@ -1,0 +1,66 @@
+"""Comparable names: a name as tokens, each token as its Latin spellings.
+
+`ComparableName` is what both sides of a comparison are turned into, once:
+listed names when the index is built, the query when it arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from watchkeeper.match.normalize import name_tokens
+from watchkeeper.match.phonetic import skeleton
+from watchkeeper.match.translit import TokenForms, latin_token_forms, script_of
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    """One token of a name: how it was written and the Latin spellings it stands for."""
+
+    text: str  # as written (folded), e.g. "jong" or "정"
+    forms: TokenForms  # Latin spellings, e.g. ("jong", "chong", "jung", ...)
+    keys: tuple[str, ...]  # phonetic keys of the forms
+
+
+@dataclass(frozen=True, slots=True)
+class ComparableName:
+    original: str
+    tokens: tuple[NameToken, ...]
+    script: str  # script of the name as written: latin, hangul, han, cyrillic, arabic
+
+    @property
+    def latin(self) -> str:
+        """The name in its first Latin spelling, for explanations."""
+        return " ".join(t.forms[0] for t in self.tokens if t.forms)
+
+
+def _original_texts(tokens: list[str]) -> list[str]:
+    """The written text behind each Latin token (a Hangul word gives one per syllable)."""
+    out: list[str] = []
+    for token in tokens:
+        script = script_of(token)
+        if script in ("hangul", "han"):
+            out.extend(c for c in token if c.isalpha())
+        else:
+            out.append(token)
+    return out
+
+
+def comparable(name: str, schema: str | None) -> ComparableName:
+    tokens = name_tokens(name, schema)
+    forms = latin_token_forms(tokens, schema)
+    texts = _original_texts(tokens)
+    script = "latin"
+    for token in tokens:
+        if script_of(token) != "latin":
+            script = script_of(token)
+            break
+    # Han company names are translated word by word, so token counts differ from the characters.
+    if len(texts) != len(forms):
+        texts = [f[0] for f in forms]
+    built = tuple(
+        NameToken(text=text, forms=f, keys=tuple(dict.fromkeys(skeleton(x) for x in f)))
+        for text, f in zip(texts, forms, strict=True)
+        if f
+    )
+    return ComparableName(original=name, tokens=built, script=script)

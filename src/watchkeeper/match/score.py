@@ -1,0 +1,152 @@
+"""Name-against-name scoring, token by token, with the alignment that explains it.
+
+Tokens are aligned greedily by similarity (edit similarity with
+transpositions, phonetic keys for transliteration variants, adjacent tokens
+joined for split/joined names). Each side's coverage is weighted by token
+rarity, so a match on "Mohammed" or "Trading" counts for little and one on
+"Cifuentes" for much. The score is query coverage times listed coverage to a
+small power: leaving out a listed middle name costs less than an extra query
+name that the listed person does not have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from watchkeeper.match.names import ComparableName, NameToken
+
+#: Token pairs less similar than this are never aligned.
+TOKEN_FLOOR = 0.6
+#: Similarity credited to tokens that differ in spelling but share a phonetic key.
+PHONETIC_SIMILARITY = 0.88
+#: How much the listed name's uncovered tokens count (0: not at all, 1: like the query's).
+LISTED_COVERAGE_POWER = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    query: str
+    listed: str
+    similarity: float
+    how: str  # exact | spelling | phonetic | joined
+    weight: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "listed": self.listed,
+            "similarity": round(self.similarity, 3),
+            "how": self.how,
+            "weight": round(self.weight, 2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    score: float
+    pairs: tuple[TokenPair, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_listed: tuple[str, ...]
+
+
+def allowed_edits(length: int) -> int:
+    """Typing errors tolerated in a token of this length (Elasticsearch's AUTO fuzziness)."""
+    if length <= 2:  # noqa: PLR2004
+        return 0
+    return 1 if length <= 5 else 2  # noqa: PLR2004
+
+
+def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    best = 0.0
+    for x in a.forms:
+        for y in b.forms:
+            if x == y:
+                return 1.0, "exact"
+            longest = max(len(x), len(y))
+            distance = OSA.distance(x, y, score_cutoff=allowed_edits(longest))
+            if distance <= allowed_edits(longest):
+                best = max(best, 1.0 - distance / longest)
+    how = "spelling"
+    if best < PHONETIC_SIMILARITY:
+        for key in a.keys:
+            if len(key) >= 3 and key in b.keys:  # noqa: PLR2004
+                return PHONETIC_SIMILARITY, "phonetic"
+    return best, how
+
+
+def _joined(tokens: tuple[NameToken, ...], i: int) -> NameToken:
+    a, b = tokens[i], tokens[i + 1]
+    forms = tuple(dict.fromkeys(x + y for x in a.forms[:4] for y in b.forms[:4]))
+    return NameToken(text=f"{a.text} {b.text}", forms=forms, keys=())
+
+
+def compare_names(
+    query: ComparableName, listed: ComparableName, weight: Callable[[NameToken], float]
+) -> NameComparison:
+    q, l_ = query.tokens, listed.tokens
+    if not q or not l_:
+        return NameComparison(0.0, (), tuple(t.text for t in q), tuple(t.text for t in l_))
+    candidates: list[tuple[float, int, int, str]] = []
+    for i, qt in enumerate(q):
+        for j, lt in enumerate(l_):
+            sim, how = token_similarity(qt, lt)
+            if sim >= TOKEN_FLOOR:
+                candidates.append((sim, i, j, how))
+    candidates.sort(key=lambda c: -c[0])
+    used_q: set[int] = set()
+    used_l: set[int] = set()
+    pairs: list[TokenPair] = []
+    q_weights = [weight(t) for t in q]
+    l_weights = [weight(t) for t in l_]
+    matched_q = 0.0
+    matched_l = 0.0
+    for sim, i, j, how in candidates:
+        if i in used_q or j in used_l:
+            continue
+        used_q.add(i)
+        used_l.add(j)
+        w = l_weights[j]
+        pairs.append(TokenPair(q[i].text, l_[j].text, sim, how, w))
+        matched_q += sim * q_weights[i]
+        matched_l += sim * w
+    # Split or joined name parts: "Abd ullah" / "Abdullah", "Jong Un" / "Jongun".
+    for side_tokens, other, used_side, used_other, is_query in (
+        (q, l_, used_q, used_l, True),
+        (l_, q, used_l, used_q, False),
+    ):
+        for i in range(len(side_tokens) - 1):
+            if i in used_side or i + 1 in used_side:
+                continue
+            joined = _joined(side_tokens, i)
+            for j, token in enumerate(other):
+                if j in used_other:
+                    continue
+                sim, _ = token_similarity(joined, token)
+                if sim >= 0.85:  # noqa: PLR2004
+                    used_side.update((i, i + 1))
+                    used_other.add(j)
+                    if is_query:
+                        w = l_weights[j]
+                        matched_q += sim * (q_weights[i] + q_weights[i + 1])
+                        matched_l += sim * w
+                        pairs.append(TokenPair(joined.text, token.text, sim, "joined", w))
+                    else:
+                        w = l_weights[i] + l_weights[i + 1]
+                        matched_q += sim * q_weights[j]
+                        matched_l += sim * w
+                        pairs.append(TokenPair(token.text, joined.text, sim, "joined", w))
+                    break
+    total_q = sum(q_weights)
+    total_l = sum(l_weights)
+    q_cov = matched_q / total_q if total_q else 0.0
+    l_cov = matched_l / total_l if total_l else 0.0
+    score = q_cov * (l_cov**LISTED_COVERAGE_POWER)
+    return NameComparison(
+        score=min(score, 1.0),
+        pairs=tuple(pairs),
+        unmatched_query=tuple(t.text for i, t in enumerate(q) if i not in used_q),
+        unmatched_listed=tuple(t.text for j, t in enumerate(l_) if j not in used_l),
+    )

@@ -1,0 +1,280 @@
+"""Screening one party against every loaded list: candidates, scores, explanations.
+
+`Screener(entities).screen(ScreeningQuery(...))` returns the listed entities
+at or above the threshold, best first, each with a `MatchExplanation`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import countrynames
+
+from watchkeeper.match.index import NameIndex, normalize_identifier
+from watchkeeper.match.names import ComparableName, comparable
+from watchkeeper.match.score import NameComparison, TokenPair, compare_names
+from watchkeeper.model import Entity, PartialDate
+
+#: Alerts are raised at or above this score (measured on eval-dev: see the README).
+DEFAULT_THRESHOLD = 0.80
+#: Listed names fully scored per query, after the index has ranked them.
+CANDIDATES_PER_QUERY = 40
+
+#: Which listed schemata a query of each schema may hit: a vessel never hits a person.
+COMPATIBLE: dict[str, frozenset[str]] = {
+    "Person": frozenset({"Person", "LegalEntity"}),
+    "Organization": frozenset({"Organization", "Company", "LegalEntity"}),
+    "Company": frozenset({"Organization", "Company", "LegalEntity"}),
+    "LegalEntity": frozenset({"Person", "Organization", "Company", "LegalEntity"}),
+    "Vessel": frozenset({"Vessel"}),
+    "Airplane": frozenset({"Airplane"}),
+}
+_SCHEMA_ALIASES = {
+    "person": "Person", "individual": "Person", "organization": "Organization",
+    "organisation": "Organization", "company": "Company", "entity": "Organization",
+    "legalentity": "LegalEntity", "vessel": "Vessel", "ship": "Vessel", "airplane": "Airplane",
+    "aircraft": "Airplane",
+}
+_IMO_QUERY = re.compile(r"^\s*IMO[\s:#-]*(\d{7})\s*$", re.IGNORECASE)
+# A query's birth date disagreeing with every listed one by more than a year.
+DOB_CONFLICT_FACTOR = 0.70
+DOB_EXACT_BONUS = 0.06
+DOB_YEAR_BONUS = 0.03
+COUNTRY_MISMATCH_FACTOR = 0.93
+COUNTRY_MATCH_BONUS = 0.02
+WEAK_ALIAS_FACTOR = 0.92
+
+
+def query_schema(value: str | None) -> str | None:
+    """`person` / `Person` / `individual` → `Person`; empty → any schema."""
+    if not value:
+        return None
+    key = value.strip().replace(" ", "").lower()
+    if key not in _SCHEMA_ALIASES:
+        raise ValueError(f"unknown type {value!r}: use person, organization, vessel or airplane")
+    return _SCHEMA_ALIASES[key]
+
+
+@lru_cache(maxsize=4096)
+def country_code(value: str) -> str | None:
+    value = value.strip()
+    if len(value) == 2 and value.isalpha():  # noqa: PLR2004
+        return value.upper()
+    code = countrynames.to_code(value)
+    return code.upper() if code else None
+
+
+@dataclass(frozen=True)
+class ScreeningQuery:
+    name: str
+    schema: str | None = None
+    birth_date: str | None = None
+    country: str | None = None
+    identifier: str | None = None
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One piece of evidence beyond the name, and what it did to the score."""
+
+    name: str  # e.g. dob_exact, dob_conflict, country_mismatch, identifier_match
+    effect: str  # e.g. "+0.06", "×0.70", "=1.0"
+    query: str
+    listed: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"feature": self.name, "effect": self.effect, "query": self.query, "listed": self.listed}
+
+
+@dataclass(frozen=True)
+class MatchExplanation:
+    """Why a listed entity was returned: the names aligned, token by token, and other evidence."""
+
+    query_name: str
+    listed_name: str
+    listed_strength: str  # strong | weak
+    name_score: float
+    tokens: tuple[TokenPair, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_listed: tuple[str, ...]
+    features: tuple[Feature, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "query_name": self.query_name,
+            "listed_name": self.listed_name,
+            "listed_strength": self.listed_strength,
+            "name_score": round(self.name_score, 3),
+            "tokens": [p.to_dict() for p in self.tokens],
+            "unmatched_query": list(self.unmatched_query),
+            "unmatched_listed": list(self.unmatched_listed),
+            "features": [f.to_dict() for f in self.features],
+        }
+
+    def summary(self) -> str:
+        parts = [f"{p.query}≈{p.listed}" if p.how != "exact" else p.query for p in self.tokens]
+        text = f"{self.listed_name}: " + " ".join(parts)
+        if self.unmatched_query:
+            text += f"; unmatched {' '.join(self.unmatched_query)}"
+        for feature in self.features:
+            text += f"; {feature.name} {feature.effect}"
+        return text
+
+
+@dataclass(frozen=True)
+class ScreeningMatch:
+    entity: Entity
+    score: float
+    explanation: MatchExplanation = field(compare=False)
+
+    @property
+    def source(self) -> str:
+        return self.entity.source
+
+
+def _query_dates(value: str | None) -> PartialDate | None:
+    if not value:
+        return None
+    try:
+        return PartialDate(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def birth_date_feature(query: str | None, listed: tuple[PartialDate, ...]) -> Feature | None:
+    wanted = _query_dates(query)
+    if wanted is None or not listed:
+        return None
+    listed_text = ", ".join(str(d) for d in listed)
+    best = None
+    for candidate in listed:
+        if candidate.end is None and candidate.start == wanted.start and len(wanted.start) == 10:  # noqa: PLR2004
+            return Feature("dob_exact", f"+{DOB_EXACT_BONUS}", wanted.start, listed_text)
+        low, high = candidate.earliest(), candidate.latest()
+        if wanted.earliest() <= high and wanted.latest() >= low:
+            best = best or Feature("dob_year", f"+{DOB_YEAR_BONUS}", wanted.start, listed_text)
+        elif _years_apart(wanted, low, high) <= 1:
+            best = best or Feature("dob_near", "+0", wanted.start, listed_text)
+    return best or Feature("dob_conflict", f"×{DOB_CONFLICT_FACTOR}", wanted.start, listed_text)
+
+
+def _years_apart(wanted: PartialDate, low: date, high: date) -> int:
+    if wanted.latest() < low:
+        return low.year - wanted.latest().year
+    return wanted.earliest().year - high.year
+
+
+def country_feature(query: str | None, entity: Entity) -> Feature | None:
+    if not query:
+        return None
+    wanted = country_code(query)
+    values = [*entity.get("nationality"), *entity.get("citizenship"), *entity.get("country")]
+    codes = {c for c in (country_code(v) for v in values) if c}
+    if wanted is None or not codes:
+        return None
+    if wanted in codes:
+        return Feature("country_match", f"+{COUNTRY_MATCH_BONUS}", wanted, ", ".join(sorted(codes)))
+    return Feature("country_mismatch", f"×{COUNTRY_MISMATCH_FACTOR}", wanted, ", ".join(sorted(codes)))
+
+
+def apply_features(score: float, features: list[Feature]) -> float:
+    for feature in features:
+        if feature.effect.startswith("×"):
+            score *= float(feature.effect[1:])
+        elif feature.effect.startswith("+"):
+            score += float(feature.effect[1:]) if score >= 0.5 else 0.0  # noqa: PLR2004
+    return min(score, 1.0)
+
+
+class Screener:
+    """Screens queries against a fixed set of listed entities (one or more list versions)."""
+
+    def __init__(
+        self,
+        entities: list[Entity] | tuple[Entity, ...],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        candidates: int = CANDIDATES_PER_QUERY,
+    ) -> None:
+        self.index = NameIndex(entities)
+        self.threshold = threshold
+        self.candidate_limit = candidates
+
+    def screen(
+        self, query: ScreeningQuery, *, threshold: float | None = None, limit: int = 10,
+        sources: frozenset[str] | None = None,
+    ) -> list[ScreeningMatch]:
+        floor = self.threshold if threshold is None else threshold
+        schema = query_schema(query.schema)
+        allowed = COMPATIBLE.get(schema) if schema else None
+        results: dict[int, ScreeningMatch] = {}
+        identifier = query.identifier
+        imo_only = _IMO_QUERY.match(query.name or "")
+        if imo_only:
+            identifier = imo_only.group(1)
+        if identifier:
+            for position in self.index.by_identifier(identifier):
+                entity = self.index.entities[position]
+                if (allowed is None or entity.schema in allowed) and (sources is None or entity.source in sources):
+                    results[position] = self._identifier_match(query, entity, identifier)
+        if query.name and not imo_only:
+            prepared = comparable(query.name, schema)
+            for name_id in self.index.candidates(prepared, self.candidate_limit):
+                listed = self.index.names[name_id]
+                entity = self.index.entities[listed.entity]
+                if allowed is not None and entity.schema not in allowed:
+                    continue
+                if sources is not None and entity.source not in sources:
+                    continue
+                match = self._score(query, prepared, listed.name, listed.strong, entity)
+                held = results.get(listed.entity)
+                if held is None or match.score > held.score:
+                    results[listed.entity] = match
+        ranked = sorted((m for m in results.values() if m.score >= floor), key=lambda m: (-m.score, m.entity.id))
+        return ranked[:limit]
+
+    def _score(
+        self, query: ScreeningQuery, prepared: ComparableName, listed: ComparableName, strong: bool, entity: Entity
+    ) -> ScreeningMatch:
+        comparison: NameComparison = compare_names(prepared, listed, self.index.weight)
+        features: list[Feature] = []
+        if not strong:
+            features.append(Feature("weak_alias", f"×{WEAK_ALIAS_FACTOR}", "", listed.original))
+        if entity.schema == "Person":
+            dob = birth_date_feature(query.birth_date, entity.birth_dates)
+            if dob is not None:
+                features.append(dob)
+        country = country_feature(query.country, entity)
+        if country is not None:
+            features.append(country)
+        score = apply_features(comparison.score, features)
+        explanation = MatchExplanation(
+            query_name=prepared.original if prepared.script == "latin" else f"{prepared.original} ({prepared.latin})",
+            listed_name=listed.original,
+            listed_strength="strong" if strong else "weak",
+            name_score=comparison.score,
+            tokens=comparison.pairs,
+            unmatched_query=comparison.unmatched_query,
+            unmatched_listed=comparison.unmatched_listed,
+            features=tuple(features),
+        )
+        return ScreeningMatch(entity, round(score, 4), explanation)
+
+    def _identifier_match(self, query: ScreeningQuery, entity: Entity, identifier: str) -> ScreeningMatch:
+        wanted = normalize_identifier(identifier)
+        found = ""
+        for prop in ("imoNumber", "mmsi", "passportNumber", "idNumber", "taxNumber", "registrationNumber",
+                     "leiCode", "swiftBic", "callSign", "isin", "dunsCode"):
+            for value in entity.get(prop):
+                if normalize_identifier(value) == wanted:
+                    found = f"{prop} {value}"
+        feature = Feature("identifier_match", "=1.0", identifier, found)
+        explanation = MatchExplanation(
+            query_name=query.name, listed_name=entity.caption, listed_strength="strong", name_score=0.0,
+            tokens=(), unmatched_query=(), unmatched_listed=(), features=(feature,),
+        )
+        return ScreeningMatch(entity, 1.0, explanation)
