@@ -109,6 +109,8 @@ class NameIndex:
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
+        if token.latin and len(token.forms[0]) == 1:
+            return 0.5  # an initial, or a stray letter from split punctuation
         known = [self._idf[f] for f in token.forms if f in self._idf]
         return min(known) if known else self._max_idf
 

@@ -6,6 +6,7 @@ listed names when the index is built, the query when it arrives.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from watchkeeper.match.normalize import name_tokens
@@ -20,6 +21,10 @@ class NameToken:
     text: str  # as written (folded), e.g. "jong" or "정"
     forms: TokenForms  # Latin spellings, e.g. ("jong", "chong", "jung", ...)
     keys: tuple[str, ...]  # phonetic keys of the forms
+    #: Written in Latin letters by the publisher or the user (not transliterated by us).
+    latin: bool = True
+    #: A patronymic (Romanovich, Ivanovna): often left out of listings, so its absence costs little.
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,14 @@ class ComparableName:
     def latin(self) -> str:
         """The name in its first Latin spelling, for explanations."""
         return " ".join(t.forms[0] for t in self.tokens if t.forms)
+
+
+_PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ievich|ovych|evych|yovych|iovych|ovna|evna|yevna|ivna|ich|oglu|ogly|kyzy|qizi)$")
+
+
+def is_patronymic(form: str) -> bool:
+    """Slavic and Turkic patronymics: Romanovich, Anatoliyovych, Ivanovna, Aliyev oglu."""
+    return len(form) >= 6 and _PATRONYMIC.search(form) is not None  # noqa: PLR2004
 
 
 def _original_texts(tokens: list[str]) -> list[str]:
@@ -59,7 +72,13 @@ def comparable(name: str, schema: str | None) -> ComparableName:
     if len(texts) != len(forms):
         texts = [f[0] for f in forms]
     built = tuple(
-        NameToken(text=text, forms=f, keys=tuple(dict.fromkeys(skeleton(x) for x in f)))
+        NameToken(
+            text=text,
+            forms=f,
+            keys=tuple(dict.fromkeys(skeleton(x) for x in f)),
+            latin=script_of(text) == "latin",
+            optional=is_patronymic(f[0]) and schema in (None, "Person"),
+        )
         for text, f in zip(texts, forms, strict=True)
         if f
     )

@@ -11,12 +11,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 # Legal forms and the words that only say "a company": removed from
 # organisation names on both sides, as "CO., LTD." and "Company Limited" must
 # not decide a match. Multi-word forms are matched as token sequences.
 LEGAL_FORMS: frozenset[str] = frozenset(
     """
-    co company companies corp corporation inc incorporated incorporation ltd limited llc llp lp plc
+    co company companies corp corporation inc incorporated incorporation ltd limited llc llp lp plc ld
     pte pvt private sa sas sarl srl spa sl sro as ab oy bv nv ag gmbh kg ohg ug mbh ev
     ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll bsc qsc saog saoc
     kft zrt rt doo dd ad ead eood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
@@ -115,6 +117,19 @@ def raw_tokens(text: str) -> list[str]:
     return [t for t in _SPLIT_RE.split(folded.replace("_", " ")) if t]
 
 
+_LONG_LEGAL_FORMS = tuple(f for f in LEGAL_FORMS if len(f) >= 6)
+
+
+@lru_cache(maxsize=65536)
+def is_legal_form(token: str) -> bool:
+    """A legal form, or a long one with one typing error ("LIMITRD", "PRLVATE")."""
+    if token in LEGAL_FORMS:
+        return True
+    if len(token) < 6:  # noqa: PLR2004
+        return False
+    return any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in _LONG_LEGAL_FORMS)
+
+
 def strip_legal_forms(tokens: list[str]) -> list[str]:
     """Drop legal forms and company-only words, single or multi-word."""
     out: list[str] = []
@@ -129,7 +144,7 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
             if matched:
                 i += matched
                 continue
-        if token not in LEGAL_FORMS:
+        if not is_legal_form(token):
             out.append(token)
         i += 1
     # A name that is only a legal form ("Company Ltd") keeps its words.

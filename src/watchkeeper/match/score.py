@@ -22,6 +22,8 @@ from watchkeeper.match.names import ComparableName, NameToken
 TOKEN_FLOOR = 0.6
 #: Similarity credited to tokens that differ in spelling but share a phonetic key.
 PHONETIC_SIMILARITY = 0.88
+#: Share of a mistyped letter's weight that a typing error costs.
+TYPO_COST = 0.7
 #: How much the listed name's uncovered tokens count (0: not at all, 1: like the query's).
 LISTED_COVERAGE_POWER = 0.4
 
@@ -60,15 +62,22 @@ def allowed_edits(length: int) -> int:
 
 
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    # A transliterated token already stands for every usual spelling; letting
+    # each of those be mistyped too would match Korean syllables at random.
+    transliterated = not (a.latin and b.latin)
     best = 0.0
     for x in a.forms:
         for y in b.forms:
             if x == y:
                 return 1.0, "exact"
             longest = max(len(x), len(y))
-            distance = OSA.distance(x, y, score_cutoff=allowed_edits(longest))
-            if distance <= allowed_edits(longest):
-                best = max(best, 1.0 - distance / longest)
+            edits = allowed_edits(longest) if not transliterated else (1 if longest >= 6 else 0)  # noqa: PLR2004
+            if not edits:
+                continue
+            distance = OSA.distance(x, y, score_cutoff=edits)
+            if distance <= edits:
+                # A typing error costs less than the share of letters it touches.
+                best = max(best, 1.0 - TYPO_COST * distance / longest)
     how = "spelling"
     if best < PHONETIC_SIMILARITY:
         for key in a.keys:
@@ -101,6 +110,7 @@ def compare_names(
     pairs: list[TokenPair] = []
     q_weights = [weight(t) for t in q]
     l_weights = [weight(t) for t in l_]
+    full_q_weights = list(q_weights)
     matched_q = 0.0
     matched_l = 0.0
     for sim, i, j, how in candidates:
@@ -139,8 +149,13 @@ def compare_names(
                         matched_l += sim * w
                         pairs.append(TokenPair(token.text, joined.text, sim, "joined", w))
                     break
-    total_q = sum(q_weights)
-    total_l = sum(l_weights)
+    # An unmatched patronymic counts a fifth of its weight: lists often leave it out.
+    total_q = sum(
+        w if (i in used_q or not q[i].optional) else w * 0.2 for i, w in enumerate(full_q_weights)
+    )
+    total_l = sum(
+        w if (j in used_l or not l_[j].optional) else w * 0.2 for j, w in enumerate(l_weights)
+    )
     q_cov = matched_q / total_q if total_q else 0.0
     l_cov = matched_l / total_l if total_l else 0.0
     score = q_cov * (l_cov**LISTED_COVERAGE_POWER)
