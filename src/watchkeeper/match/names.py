@@ -42,6 +42,12 @@ class ComparableName:
 _PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ievich|ovych|evych|yovych|iovych|ovna|evna|yevna|ivna|ich|oglu|ogly|kyzy|qizi)$")
 
 
+#: Articles and particles of names: "al-" / "el-", "bin", "de la". Often dropped or varied.
+PARTICLES = frozenset("al el ul ad ed as ar bin ibn ben bint binti de del della da di do dos van von der den la le y".split())
+#: Particles that are spelling variants of one another.
+_PARTICLE_FORMS = {"al": ("al", "el"), "el": ("el", "al"), "ul": ("ul", "al")}
+
+
 def is_patronymic(form: str) -> bool:
     """Slavic and Turkic patronymics: Romanovich, Anatoliyovych, Ivanovna, Aliyev oglu."""
     return len(form) >= 6 and _PATRONYMIC.search(form) is not None  # noqa: PLR2004
@@ -61,7 +67,7 @@ def _original_texts(tokens: list[str]) -> list[str]:
 
 def comparable(name: str, schema: str | None) -> ComparableName:
     tokens = name_tokens(name, schema)
-    forms = latin_token_forms(tokens, schema)
+    forms = [_PARTICLE_FORMS.get(f[0], f) if len(f) == 1 else f for f in latin_token_forms(tokens, schema)]
     texts = _original_texts(tokens)
     script = "latin"
     for token in tokens:
@@ -77,7 +83,7 @@ def comparable(name: str, schema: str | None) -> ComparableName:
             forms=f,
             keys=tuple(dict.fromkeys(skeleton(x) for x in f)),
             latin=script_of(text) == "latin",
-            optional=is_patronymic(f[0]) and schema in (None, "Person"),
+            optional=f[0] in PARTICLES or (is_patronymic(f[0]) and schema in (None, "Person")),
         )
         for text, f in zip(texts, forms, strict=True)
         if f

@@ -89,7 +89,38 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 def _joined(tokens: tuple[NameToken, ...], i: int) -> NameToken:
     a, b = tokens[i], tokens[i + 1]
     forms = tuple(dict.fromkeys(x + y for x in a.forms[:4] for y in b.forms[:4]))
-    return NameToken(text=f"{a.text} {b.text}", forms=forms, keys=())
+    return NameToken(text=f"{a.text} {b.text}", forms=forms, keys=(), latin=a.latin and b.latin)
+
+
+#: Joined tokens must be this similar to the single token they stand for.
+JOIN_FLOOR = 0.85
+# An alignment candidate: similarity, query token positions, listed token positions, how.
+_Candidate = tuple[float, tuple[int, ...], tuple[int, ...], str]
+
+
+def _alignment_candidates(q: tuple[NameToken, ...], l_: tuple[NameToken, ...]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for i, qt in enumerate(q):
+        for j, lt in enumerate(l_):
+            sim, how = token_similarity(qt, lt)
+            if sim >= TOKEN_FLOOR:
+                found.append((sim, (i,), (j,), how))
+    # Split or joined name parts: "Abd ullah" / "Abdullah", "Yongil" / "Yong Il".
+    for i in range(len(q) - 1):
+        joined = _joined(q, i)
+        for j, lt in enumerate(l_):
+            sim, _ = token_similarity(joined, lt)
+            if sim >= JOIN_FLOOR:
+                found.append((sim + 0.001, (i, i + 1), (j,), "joined"))
+    for j in range(len(l_) - 1):
+        joined = _joined(l_, j)
+        for i, qt in enumerate(q):
+            sim, _ = token_similarity(qt, joined)
+            if sim >= JOIN_FLOOR:
+                found.append((sim + 0.001, (i,), (j, j + 1), "joined"))
+    # Best first; at equal similarity a join (two tokens explained) wins.
+    found.sort(key=lambda c: -c[0])
+    return found
 
 
 def compare_names(
@@ -98,64 +129,26 @@ def compare_names(
     q, l_ = query.tokens, listed.tokens
     if not q or not l_:
         return NameComparison(0.0, (), tuple(t.text for t in q), tuple(t.text for t in l_))
-    candidates: list[tuple[float, int, int, str]] = []
-    for i, qt in enumerate(q):
-        for j, lt in enumerate(l_):
-            sim, how = token_similarity(qt, lt)
-            if sim >= TOKEN_FLOOR:
-                candidates.append((sim, i, j, how))
-    candidates.sort(key=lambda c: -c[0])
+    q_weights = [weight(t) for t in q]
+    l_weights = [weight(t) for t in l_]
     used_q: set[int] = set()
     used_l: set[int] = set()
     pairs: list[TokenPair] = []
-    q_weights = [weight(t) for t in q]
-    l_weights = [weight(t) for t in l_]
-    full_q_weights = list(q_weights)
     matched_q = 0.0
     matched_l = 0.0
-    for sim, i, j, how in candidates:
-        if i in used_q or j in used_l:
+    for sim, qi, lj, how in _alignment_candidates(q, l_):
+        if used_q.intersection(qi) or used_l.intersection(lj):
             continue
-        used_q.add(i)
-        used_l.add(j)
-        w = l_weights[j]
-        pairs.append(TokenPair(q[i].text, l_[j].text, sim, how, w))
-        matched_q += sim * q_weights[i]
+        sim = min(sim, 1.0)
+        used_q.update(qi)
+        used_l.update(lj)
+        w = sum(l_weights[j] for j in lj)
+        pairs.append(TokenPair(" ".join(q[i].text for i in qi), " ".join(l_[j].text for j in lj), sim, how, w))
+        matched_q += sim * sum(q_weights[i] for i in qi)
         matched_l += sim * w
-    # Split or joined name parts: "Abd ullah" / "Abdullah", "Jong Un" / "Jongun".
-    for side_tokens, other, used_side, used_other, is_query in (
-        (q, l_, used_q, used_l, True),
-        (l_, q, used_l, used_q, False),
-    ):
-        for i in range(len(side_tokens) - 1):
-            if i in used_side or i + 1 in used_side:
-                continue
-            joined = _joined(side_tokens, i)
-            for j, token in enumerate(other):
-                if j in used_other:
-                    continue
-                sim, _ = token_similarity(joined, token)
-                if sim >= 0.85:  # noqa: PLR2004
-                    used_side.update((i, i + 1))
-                    used_other.add(j)
-                    if is_query:
-                        w = l_weights[j]
-                        matched_q += sim * (q_weights[i] + q_weights[i + 1])
-                        matched_l += sim * w
-                        pairs.append(TokenPair(joined.text, token.text, sim, "joined", w))
-                    else:
-                        w = l_weights[i] + l_weights[i + 1]
-                        matched_q += sim * q_weights[j]
-                        matched_l += sim * w
-                        pairs.append(TokenPair(token.text, joined.text, sim, "joined", w))
-                    break
-    # An unmatched patronymic counts a fifth of its weight: lists often leave it out.
-    total_q = sum(
-        w if (i in used_q or not q[i].optional) else w * 0.2 for i, w in enumerate(full_q_weights)
-    )
-    total_l = sum(
-        w if (j in used_l or not l_[j].optional) else w * 0.2 for j, w in enumerate(l_weights)
-    )
+    # An unmatched optional token (patronymic, article) counts a fifth of its weight.
+    total_q = sum(w if (i in used_q or not q[i].optional) else w * 0.2 for i, w in enumerate(q_weights))
+    total_l = sum(w if (j in used_l or not l_[j].optional) else w * 0.2 for j, w in enumerate(l_weights))
     q_cov = matched_q / total_q if total_q else 0.0
     l_cov = matched_l / total_l if total_l else 0.0
     score = q_cov * (l_cov**LISTED_COVERAGE_POWER)
