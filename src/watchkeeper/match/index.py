@@ -44,10 +44,12 @@ def deletes(form: str) -> list[str]:
 
 
 def token_keys(token: NameToken) -> set[str]:
+    """Keys a listed token is filed under: `=spelling`, `~deletion variants`, `#phonetic`."""
     keys: set[str] = set()
     for form in token.forms:
-        keys.add(form)
-        keys.update(deletes(form))
+        keys.add("=" + form)
+        keys.add("~" + form)
+        keys.update("~" + d for d in deletes(form))
     for key in token.keys:
         if len(key) >= 3:  # noqa: PLR2004
             keys.add("#" + key)
@@ -59,7 +61,7 @@ def join_keys(tokens: Sequence[NameToken]) -> set[str]:
     for a, b in zip(tokens, tokens[1:], strict=False):
         for x in a.forms[:2]:
             for y in b.forms[:2]:
-                keys.add(x + y)
+                keys.add("=" + x + y)
     return keys
 
 
@@ -78,6 +80,7 @@ class NameIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities: list[Entity] = list(entities)
         self.names: list[ListedName] = []
+        self.name_lengths: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.identifiers: dict[str, list[int]] = defaultdict(list)
         forms: Counter[str] = Counter()
@@ -92,6 +95,7 @@ class NameIndex:
                     seen.add(signature)
                     name_id = len(self.names)
                     self.names.append(ListedName(position, name, strong))
+                    self.name_lengths.append(len(name.tokens))
                     keys: set[str] = join_keys(name.tokens)
                     for token in name.tokens:
                         keys |= token_keys(token)
@@ -140,19 +144,22 @@ class NameIndex:
                     scores[name_id] += self._max_idf
         if len(scores) <= limit:
             return list(scores)
-        return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+        # At equal evidence, shorter listed names first: more of them is explained.
+        lengths = self.name_lengths
+        return sorted(scores, key=lambda n: (-scores[n], lengths[n]))[:limit]
 
     @staticmethod
     def _query_keys(token: NameToken) -> list[tuple[str, float]]:
         keys: dict[str, float] = {}
         for form in token.forms:
-            keys[form] = 1.0
+            keys["=" + form] = 1.0
         for key in token.keys:
             if len(key) >= 3:  # noqa: PLR2004
                 keys.setdefault("#" + key, 0.8)
         for form in token.forms:
+            keys.setdefault("~" + form, 0.6)
             for deleted in deletes(form):
-                keys.setdefault(deleted, 0.6)
+                keys.setdefault("~" + deleted, 0.6)
         return list(keys.items())
 
     def by_identifier(self, value: str) -> list[int]:

@@ -22,7 +22,7 @@ LEGAL_FORMS: frozenset[str] = frozenset(
     pte pvt private sa sas sarl srl spa sl sro as ab oy bv nv ag gmbh kg ohg ug mbh ev
     ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll bsc qsc saog saoc
     kft zrt rt doo dd ad ead eood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
-    establishment est
+    establishment est limitada limitee ltee fz fzllc
     """.split()
 )
 # Legal forms written out in several words, folded to one token before removal.
@@ -55,6 +55,15 @@ _LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
     ("sociedad", "limitada"),
     ("societe", "anonyme"),
     ("private", "limited"),
+    ("joint", "stock"),
+    ("open", "joint", "stock"),
+    ("closed", "joint", "stock"),
+    ("public", "joint", "stock"),
+    ("private", "joint", "stock"),
+    ("limited", "liability"),
+    ("responsabilidad", "limitada"),
+    ("sociedad", "de", "responsabilidad", "limitada"),
+    ("societe", "a", "responsabilite", "limitee"),
 )
 _LEGAL_PHRASE_FIRST = {p[0] for p in _LEGAL_PHRASES}
 
