@@ -97,6 +97,7 @@ class NameIndex:
                     self.names.append(ListedName(position, name, strong))
                     self.name_lengths.append(len(name.tokens))
                     keys: set[str] = join_keys(name.tokens)
+                    keys.add("=" + name.compact)
                     for token in name.tokens:
                         keys |= token_keys(token)
                         forms.update(set(token.forms[:1]))
@@ -137,7 +138,7 @@ class NameIndex:
                         credit[name_id] = factor
             for name_id, factor in credit.items():
                 scores[name_id] += w * factor
-        for key in join_keys(query.tokens):
+        for key in {*join_keys(query.tokens), "=" + query.compact}:
             posting = self.postings.get(key)
             if posting is not None and len(posting) <= MAX_POSTING:
                 for name_id in posting:

@@ -34,6 +34,15 @@ class ComparableName:
     script: str  # script of the name as written: latin, hangul, han, cyrillic, arabic
 
     @property
+    def compact(self) -> str:
+        """The name in its first Latin spelling without spaces: "daihongdan"."""
+        return "".join(t.forms[0] for t in self.tokens if t.forms)
+
+    @property
+    def latin_written(self) -> bool:
+        return all(t.latin for t in self.tokens)
+
+    @property
     def latin(self) -> str:
         """The name in its first Latin spelling, for explanations."""
         return " ".join(t.forms[0] for t in self.tokens if t.forms)

@@ -21,7 +21,7 @@ from watchkeeper.match.names import ComparableName, NameToken
 #: Token pairs less similar than this are never aligned.
 TOKEN_FLOOR = 0.6
 #: Similarity credited to tokens that differ in spelling but share a phonetic key.
-PHONETIC_SIMILARITY = 0.88
+PHONETIC_SIMILARITY = 0.8
 #: Share of a mistyped letter's weight that a typing error costs.
 TYPO_COST = 0.7
 #: How much the listed name's uncovered tokens count (0: not at all, 1: like the query's).
@@ -84,6 +84,19 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
             if len(key) >= 3 and key in b.keys:  # noqa: PLR2004
                 return PHONETIC_SIMILARITY, "phonetic"
     return best, how
+
+
+def compact_similarity(query: ComparableName, listed: ComparableName) -> float:
+    """The names compared with their spaces removed, allowing a typing error or two."""
+    a, b = query.compact, listed.compact
+    if not a or not b or not (query.latin_written and listed.latin_written):
+        return 0.0
+    if a == b:
+        return 1.0
+    longest = max(len(a), len(b))
+    edits = 0 if longest < 6 else (1 if longest < 12 else 2)  # noqa: PLR2004
+    distance = OSA.distance(a, b, score_cutoff=edits)
+    return 1.0 - TYPO_COST * distance / longest if distance <= edits else 0.0
 
 
 def _joined(tokens: tuple[NameToken, ...], i: int) -> NameToken:
@@ -152,6 +165,15 @@ def compare_names(
     q_cov = matched_q / total_q if total_q else 0.0
     l_cov = matched_l / total_l if total_l else 0.0
     score = q_cov * (l_cov**LISTED_COVERAGE_POWER)
+    compact = compact_similarity(query, listed)
+    if compact > score:
+        # Written together or apart ("MIRIM2" / "MI RIM 2", "DAIHONGDAN" / "DAI HONG DAN").
+        return NameComparison(
+            score=compact,
+            pairs=(TokenPair(query.compact, listed.compact, compact, "compact", sum(l_weights)),),
+            unmatched_query=(),
+            unmatched_listed=(),
+        )
     return NameComparison(
         score=min(score, 1.0),
         pairs=tuple(pairs),
