@@ -127,16 +127,27 @@ def raw_tokens(text: str) -> list[str]:
 
 
 _LONG_LEGAL_FORMS = tuple(f for f in LEGAL_FORMS if len(f) >= 6)
+# Short forms that end company names, where a mistyped "LDT" or "COPR" is still a legal form.
+_FINAL_LEGAL_FORMS = tuple(f for f in LEGAL_FORMS if 3 <= len(f) <= 5)
 
 
 @lru_cache(maxsize=65536)
-def is_legal_form(token: str) -> bool:
-    """A legal form, or a long one with one typing error ("LIMITRD", "PRLVATE")."""
+def is_legal_form(token: str, final: bool = False) -> bool:
+    """A legal form, or one with typing errors ("LIMITRD", "PRLVATE", a final "LDT").
+
+    Long forms tolerate one error, or two from seven letters; a short form
+    only as the last word of the name, where legal forms stand.
+    """
     if token in LEGAL_FORMS:
         return True
-    if len(token) < 6:  # noqa: PLR2004
-        return False
-    return any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in _LONG_LEGAL_FORMS)
+    if len(token) >= 6:  # noqa: PLR2004
+        edits = 2 if len(token) >= 7 else 1  # noqa: PLR2004
+        return any(OSA.distance(token, form, score_cutoff=edits) <= edits for form in _LONG_LEGAL_FORMS)
+    if final and len(token) >= 3:  # noqa: PLR2004
+        return any(
+            OSA.distance(token, form, score_cutoff=1) <= 1 and token[0] == form[0] for form in _FINAL_LEGAL_FORMS
+        )
+    return False
 
 
 def strip_legal_forms(tokens: list[str]) -> list[str]:
@@ -153,7 +164,7 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
             if matched:
                 i += matched
                 continue
-        if not is_legal_form(token):
+        if not is_legal_form(token, final=i == len(tokens) - 1 and i > 0):
             out.append(token)
         i += 1
     # A name that is only a legal form ("Company Ltd") keeps its words.

@@ -25,7 +25,7 @@ PHONETIC_SIMILARITY = 0.8
 #: Share of a mistyped letter's weight that a typing error costs.
 TYPO_COST = 0.7
 #: How much the listed name's uncovered tokens count (0: not at all, 1: like the query's).
-LISTED_COVERAGE_POWER = 0.4
+LISTED_COVERAGE_POWER = float(__import__("os").environ.get("WK_POWER", "0.4"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +93,8 @@ def compact_similarity(query: ComparableName, listed: ComparableName) -> float:
         return 0.0
     if a == b:
         return 1.0
+    if len(query.tokens) == len(listed.tokens):
+        return 0.0  # split the same way: the token alignment already saw every difference
     longest = max(len(a), len(b))
     edits = 0 if longest < 6 else (1 if longest < 12 else 2)  # noqa: PLR2004
     distance = OSA.distance(a, b, score_cutoff=edits)
