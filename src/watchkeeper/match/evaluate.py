@@ -43,8 +43,11 @@ def read_labelled(path: Path) -> list[LabelledQuery]:
             out.append(
                 LabelledQuery(
                     query=ScreeningQuery(
-                        name=row["name"], schema=row["schema"] or None, birth_date=row["birth_date"] or None,
-                        country=row["country"] or None, id=row["query_id"],
+                        name=row["name"],
+                        schema=row["schema"] or None,
+                        birth_date=row["birth_date"] or None,
+                        country=row["country"] or None,
+                        id=row["query_id"],
                     ),
                     expected=frozenset(e for e in row["expected"].split(";") if e),
                     kind=row["kind"],
@@ -91,15 +94,22 @@ class EvalReport:
             "recall": round(self.recall, 4),
             "false_alert_rate": round(self.false_alert_rate, 4),
             "kinds": {
-                k.kind: {"positive": k.positive, "queries": k.total, "rate": round(k.rate, 4),
-                         "failures": k.misses[:50]}
+                k.kind: {
+                    "positive": k.positive,
+                    "queries": k.total,
+                    "rate": round(k.rate, 4),
+                    "failures": k.misses[:50],
+                }
                 for k in sorted(self.kinds.values(), key=lambda k: (not k.positive, k.kind))
             },
         }
 
 
 def evaluate(
-    screener: Screener, queries: Iterable[LabelledQuery], *, threshold: float | None = None,
+    screener: Screener,
+    queries: Iterable[LabelledQuery],
+    *,
+    threshold: float | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> EvalReport:
     kinds: dict[str, KindResult] = {}

@@ -9,6 +9,7 @@ only those reach the scorer.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -22,8 +23,17 @@ from watchkeeper.model import Entity
 NAME_PROPERTIES = (("name", True), ("alias", True), ("previousName", True), ("weakAlias", False))
 #: Identifier properties an exact query identifier is compared with.
 ID_PROPERTIES = (
-    "imoNumber", "mmsi", "passportNumber", "idNumber", "taxNumber", "registrationNumber",
-    "leiCode", "swiftBic", "callSign", "isin", "dunsCode",
+    "imoNumber",
+    "mmsi",
+    "passportNumber",
+    "idNumber",
+    "taxNumber",
+    "registrationNumber",
+    "leiCode",
+    "swiftBic",
+    "callSign",
+    "isin",
+    "dunsCode",
 )
 MIN_DELETE_LENGTH = 4
 #: Keys on more names than this are too common to find candidates by.
@@ -51,14 +61,14 @@ def token_keys(token: NameToken) -> set[str]:
         keys.add("~" + form)
         keys.update("~" + d for d in deletes(form))
     for key in token.keys:
-        if len(key) >= 3:  # noqa: PLR2004
+        if len(key) >= 3:
             keys.add("#" + key)
     return keys
 
 
 def join_keys(tokens: Sequence[NameToken]) -> set[str]:
     keys: set[str] = set()
-    for a, b in zip(tokens, tokens[1:], strict=False):
+    for a, b in itertools.pairwise(tokens):
         for x in a.forms[:2]:
             for y in b.forms[:2]:
                 keys.add("=" + x + y)
@@ -106,7 +116,7 @@ class NameIndex:
             for prop in ID_PROPERTIES:
                 for value in entity.get(prop):
                     normalized = normalize_identifier(value)
-                    if len(normalized) >= 4:  # noqa: PLR2004
+                    if len(normalized) >= 4:
                         self.identifiers[normalized].append(position)
         total = max(len(self.names), 1)
         self._idf = {form: math.log((total + 1) / (count + 1)) + 1.0 for form, count in forms.items()}
@@ -155,7 +165,7 @@ class NameIndex:
         for form in token.forms:
             keys["=" + form] = 1.0
         for key in token.keys:
-            if len(key) >= 3:  # noqa: PLR2004
+            if len(key) >= 3:
                 keys.setdefault("#" + key, 0.8)
         for form in token.forms:
             keys.setdefault("~" + form, 0.6)

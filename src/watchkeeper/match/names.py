@@ -48,18 +48,22 @@ class ComparableName:
         return " ".join(t.forms[0] for t in self.tokens if t.forms)
 
 
-_PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ievich|ovych|evych|yovych|iovych|ovna|evna|yevna|ivna|ich|oglu|ogly|kyzy|qizi)$")
+_PATRONYMIC = re.compile(
+    r"(?:ovich|evich|yevich|ievich|ovych|evych|yovych|iovych|ovna|evna|yevna|ivna|ich|oglu|ogly|kyzy|qizi)$"
+)
 
 
 #: Articles and particles of names: "al-" / "el-", "bin", "de la". Often dropped or varied.
-PARTICLES = frozenset("al el ul ad ed as ar bin ibn ben bint binti de del della da di do dos van von der den la le y".split())
+PARTICLES = frozenset(
+    "al el ul ad ed as ar bin ibn ben bint binti de del della da di do dos van von der den la le y".split()
+)
 #: Particles that are spelling variants of one another.
 _PARTICLE_FORMS = {"al": ("al", "el"), "el": ("el", "al"), "ul": ("ul", "al")}
 
 
 def is_patronymic(form: str) -> bool:
     """Slavic and Turkic patronymics: Romanovich, Anatoliyovych, Ivanovna, Aliyev oglu."""
-    return len(form) >= 6 and _PATRONYMIC.search(form) is not None  # noqa: PLR2004
+    return len(form) >= 6 and _PATRONYMIC.search(form) is not None
 
 
 def _original_texts(tokens: list[str]) -> list[str]:

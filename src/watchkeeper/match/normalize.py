@@ -20,7 +20,8 @@ LEGAL_FORMS: frozenset[str] = frozenset(
     """
     co company companies corp corporation inc incorporated incorporation ltd limited llc llp lp plc ld
     pte pvt private sa sas sarl srl spa sl sro as ab oy bv nv ag gmbh kg ohg ug mbh ev
-    ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll bsc qsc saog saoc
+    ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll
+    bsc qsc saog saoc
     kft zrt rt doo dd ad ead eood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
     establishment est limitada limitee ltee fz fzllc
     """.split()
@@ -100,12 +101,11 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l").replace("ı", "i")
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = []
+    kept: list[str] = []
     for char in decomposed:
-        if unicodedata.combining(char):
-            # A mark on a Latin base letter is an accent; on Hangul or Arabic it is part of the letter.
-            if kept and kept[-1].isascii():
-                continue
+        # A mark on a Latin base letter is an accent; on Hangul or Arabic it is part of the letter.
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))
 
@@ -140,12 +140,13 @@ def is_legal_form(token: str, final: bool = False) -> bool:
     """
     if token in LEGAL_FORMS:
         return True
-    if len(token) >= 6:  # noqa: PLR2004
-        edits = 2 if len(token) >= 7 else 1  # noqa: PLR2004
+    if len(token) >= 6:
+        edits = 2 if len(token) >= 7 else 1
         return any(OSA.distance(token, form, score_cutoff=edits) <= edits for form in _LONG_LEGAL_FORMS)
-    if final and len(token) >= 3:  # noqa: PLR2004
+    if final and len(token) >= 3:
         return any(
-            OSA.distance(token, form, score_cutoff=1) <= 1 and token[0] == form[0] for form in _FINAL_LEGAL_FORMS
+            OSA.distance(token, form, score_cutoff=1) <= 1 and token[0] == form[0]
+            for form in _FINAL_LEGAL_FORMS
         )
     return False
 

@@ -13,9 +13,28 @@ import re
 from functools import lru_cache
 
 _REWRITES: tuple[tuple[str, str], ...] = (
-    ("shch", "s"), ("sch", "s"), ("tch", "j"), ("dzh", "j"), ("zh", "j"), ("ch", "j"), ("kh", "h"),
-    ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ts", "s"), ("tz", "s"),
-    ("ck", "k"), ("c", "k"), ("ks", "x"), ("q", "k"), ("w", "v"), ("f", "v"), ("z", "s"), ("y", "i"),
+    ("shch", "s"),
+    ("sch", "s"),
+    ("tch", "j"),
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("ch", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("sh", "s"),
+    ("ts", "s"),
+    ("tz", "s"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("ks", "x"),
+    ("q", "k"),
+    ("w", "v"),
+    ("f", "v"),
+    ("z", "s"),
+    ("y", "i"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiou]")

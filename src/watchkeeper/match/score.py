@@ -56,9 +56,9 @@ class NameComparison:
 
 def allowed_edits(length: int) -> int:
     """Typing errors tolerated in a token of this length (Elasticsearch's AUTO fuzziness)."""
-    if length <= 2:  # noqa: PLR2004
+    if length <= 2:
         return 0
-    return 1 if length <= 5 else 2  # noqa: PLR2004
+    return 1 if length <= 5 else 2
 
 
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
@@ -71,7 +71,7 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
             if x == y:
                 return 1.0, "exact"
             longest = max(len(x), len(y))
-            edits = allowed_edits(longest) if not transliterated else (1 if longest >= 6 else 0)  # noqa: PLR2004
+            edits = allowed_edits(longest) if not transliterated else (1 if longest >= 6 else 0)
             if not edits:
                 continue
             distance = OSA.distance(x, y, score_cutoff=edits)
@@ -81,7 +81,7 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     how = "spelling"
     if best < PHONETIC_SIMILARITY:
         for key in a.keys:
-            if len(key) >= 3 and key in b.keys:  # noqa: PLR2004
+            if len(key) >= 3 and key in b.keys:
                 return PHONETIC_SIMILARITY, "phonetic"
     return best, how
 
@@ -96,7 +96,7 @@ def compact_similarity(query: ComparableName, listed: ComparableName) -> float:
     if len(query.tokens) == len(listed.tokens):
         return 0.0  # split the same way: the token alignment already saw every difference
     longest = max(len(a), len(b))
-    edits = 0 if longest < 6 else (1 if longest < 12 else 2)  # noqa: PLR2004
+    edits = 0 if longest < 6 else (1 if longest < 12 else 2)
     distance = OSA.distance(a, b, score_cutoff=edits)
     return 1.0 - TYPO_COST * distance / longest if distance <= edits else 0.0
 
@@ -151,14 +151,16 @@ def compare_names(
     pairs: list[TokenPair] = []
     matched_q = 0.0
     matched_l = 0.0
-    for sim, qi, lj, how in _alignment_candidates(q, l_):
+    for ranked, qi, lj, how in _alignment_candidates(q, l_):
         if used_q.intersection(qi) or used_l.intersection(lj):
             continue
-        sim = min(sim, 1.0)
+        sim = min(ranked, 1.0)
         used_q.update(qi)
         used_l.update(lj)
         w = sum(l_weights[j] for j in lj)
-        pairs.append(TokenPair(" ".join(q[i].text for i in qi), " ".join(l_[j].text for j in lj), sim, how, w))
+        pairs.append(
+            TokenPair(" ".join(q[i].text for i in qi), " ".join(l_[j].text for j in lj), sim, how, w)
+        )
         matched_q += sim * sum(q_weights[i] for i in qi)
         matched_l += sim * w
     # An unmatched optional token (patronymic, article) counts a fifth of its weight.

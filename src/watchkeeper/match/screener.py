@@ -33,9 +33,16 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     "Airplane": frozenset({"Airplane"}),
 }
 _SCHEMA_ALIASES = {
-    "person": "Person", "individual": "Person", "organization": "Organization",
-    "organisation": "Organization", "company": "Company", "entity": "Organization",
-    "legalentity": "LegalEntity", "vessel": "Vessel", "ship": "Vessel", "airplane": "Airplane",
+    "person": "Person",
+    "individual": "Person",
+    "organization": "Organization",
+    "organisation": "Organization",
+    "company": "Company",
+    "entity": "Organization",
+    "legalentity": "LegalEntity",
+    "vessel": "Vessel",
+    "ship": "Vessel",
+    "airplane": "Airplane",
     "aircraft": "Airplane",
 }
 _IMO_QUERY = re.compile(r"^\s*IMO[\s:#-]*(\d{7})\s*$", re.IGNORECASE)
@@ -61,7 +68,7 @@ def query_schema(value: str | None) -> str | None:
 @lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
     value = value.strip()
-    if len(value) == 2 and value.isalpha():  # noqa: PLR2004
+    if len(value) == 2 and value.isalpha():
         return value.upper()
     code = countrynames.to_code(value)
     return code.upper() if code else None
@@ -152,7 +159,7 @@ def birth_date_feature(query: str | None, listed: tuple[PartialDate, ...]) -> Fe
     listed_text = ", ".join(str(d) for d in listed)
     best = None
     for candidate in listed:
-        if candidate.end is None and candidate.start == wanted.start and len(wanted.start) == 10:  # noqa: PLR2004
+        if candidate.end is None and candidate.start == wanted.start and len(wanted.start) == 10:
             return Feature("dob_exact", f"+{DOB_EXACT_BONUS}", wanted.start, listed_text)
         low, high = candidate.earliest(), candidate.latest()
         if wanted.earliest() <= high and wanted.latest() >= low:
@@ -186,7 +193,7 @@ def apply_features(score: float, features: list[Feature]) -> float:
         if feature.effect.startswith("×"):
             score *= float(feature.effect[1:])
         elif feature.effect.startswith("+"):
-            score += float(feature.effect[1:]) if score >= 0.5 else 0.0  # noqa: PLR2004
+            score += float(feature.effect[1:]) if score >= 0.5 else 0.0
     return min(score, 1.0)
 
 
@@ -205,7 +212,11 @@ class Screener:
         self.candidate_limit = candidates
 
     def screen(
-        self, query: ScreeningQuery, *, threshold: float | None = None, limit: int = 10,
+        self,
+        query: ScreeningQuery,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
         sources: frozenset[str] | None = None,
     ) -> list[ScreeningMatch]:
         floor = self.threshold if threshold is None else threshold
@@ -219,7 +230,9 @@ class Screener:
         if identifier:
             for position in self.index.by_identifier(identifier):
                 entity = self.index.entities[position]
-                if (allowed is None or entity.schema in allowed) and (sources is None or entity.source in sources):
+                if (allowed is None or entity.schema in allowed) and (
+                    sources is None or entity.source in sources
+                ):
                     results[position] = self._identifier_match(query, entity, identifier)
         if query.name and not imo_only:
             prepared = comparable(query.name, schema)
@@ -234,11 +247,18 @@ class Screener:
                 held = results.get(listed.entity)
                 if held is None or match.score > held.score:
                     results[listed.entity] = match
-        ranked = sorted((m for m in results.values() if m.score >= floor), key=lambda m: (-m.score, m.entity.id))
+        ranked = sorted(
+            (m for m in results.values() if m.score >= floor), key=lambda m: (-m.score, m.entity.id)
+        )
         return ranked[:limit]
 
     def _score(
-        self, query: ScreeningQuery, prepared: ComparableName, listed: ComparableName, strong: bool, entity: Entity
+        self,
+        query: ScreeningQuery,
+        prepared: ComparableName,
+        listed: ComparableName,
+        strong: bool,
+        entity: Entity,
     ) -> ScreeningMatch:
         comparison: NameComparison = compare_names(prepared, listed, self.index.weight)
         features: list[Feature] = []
@@ -253,7 +273,9 @@ class Screener:
             features.append(country)
         score = apply_features(comparison.score, features)
         explanation = MatchExplanation(
-            query_name=prepared.original if prepared.script == "latin" else f"{prepared.original} ({prepared.latin})",
+            query_name=prepared.original
+            if prepared.script == "latin"
+            else f"{prepared.original} ({prepared.latin})",
             listed_name=listed.original,
             listed_strength="strong" if strong else "weak",
             name_score=comparison.score,
@@ -267,14 +289,31 @@ class Screener:
     def _identifier_match(self, query: ScreeningQuery, entity: Entity, identifier: str) -> ScreeningMatch:
         wanted = normalize_identifier(identifier)
         found = ""
-        for prop in ("imoNumber", "mmsi", "passportNumber", "idNumber", "taxNumber", "registrationNumber",
-                     "leiCode", "swiftBic", "callSign", "isin", "dunsCode"):
+        for prop in (
+            "imoNumber",
+            "mmsi",
+            "passportNumber",
+            "idNumber",
+            "taxNumber",
+            "registrationNumber",
+            "leiCode",
+            "swiftBic",
+            "callSign",
+            "isin",
+            "dunsCode",
+        ):
             for value in entity.get(prop):
                 if normalize_identifier(value) == wanted:
                     found = f"{prop} {value}"
         feature = Feature("identifier_match", "=1.0", identifier, found)
         explanation = MatchExplanation(
-            query_name=query.name, listed_name=entity.caption, listed_strength="strong", name_score=0.0,
-            tokens=(), unmatched_query=(), unmatched_listed=(), features=(feature,),
+            query_name=query.name,
+            listed_name=entity.caption,
+            listed_strength="strong",
+            name_score=0.0,
+            tokens=(),
+            unmatched_query=(),
+            unmatched_listed=(),
+            features=(feature,),
         )
         return ScreeningMatch(entity, 1.0, explanation)

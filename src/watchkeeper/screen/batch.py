@@ -1,0 +1,242 @@
+"""Batch screening of a CSV file: streamed in chunks, on every core, resumable.
+
+Input columns: `id,name,type,dob,country,identifier` (a header row; `id` and
+one of `name`/`identifier` required per row). Output: one row per alert,
+header exactly `query_id,list,entity_id,matched_name,score,explanation`.
+
+Memory stays bounded whatever the input size: rows are read a chunk at a
+time and results written as each chunk completes. After every chunk a small
+progress file records how many input rows and output bytes are complete, so
+an interrupted run resumes where it stopped instead of starting over.
+Rows that cannot be screened (no name, an unknown type) go to
+`OUTPUT.errors.csv` with their line number; they are never silently passed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchkeeper.errors import ListFormatError
+from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, query_schema
+
+OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
+INPUT_COLUMNS = ("id", "name", "type", "dob", "country", "identifier")
+CHUNK_ROWS = 2000
+
+_WORKER_SCREENER: Screener | None = None
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    rows: int
+    alerts: int
+    errors: int
+    resumed_from: int
+    output: Path
+    errors_file: Path | None
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    query: ScreeningQuery | None
+    error: str
+    query_id: str = ""
+
+
+def _progress_path(output: Path) -> Path:
+    return output.with_name(output.name + ".progress")
+
+
+def _errors_path(output: Path) -> Path:
+    return output.with_name(output.stem + ".errors.csv")
+
+
+def _fingerprint(path: Path) -> str:
+    """Size and hash of the first megabyte: enough to refuse resuming onto another file."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    return f"{path.stat().st_size}:{hashlib.sha256(head).hexdigest()[:16]}"
+
+
+def _rows(path: Path) -> Iterator[_Row]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = set(reader.fieldnames or ())
+        if "id" not in columns or not ({"name", "identifier"} & columns):
+            raise ListFormatError(
+                str(path),
+                "line 1",
+                f"header must name columns {','.join(INPUT_COLUMNS)} (id and name required)",
+            )
+        line = 2
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            yield _parse_row(start, record)
+
+
+def _parse_row(line: int, record: dict[str, str | None]) -> _Row:
+    def get(key: str) -> str:
+        return (record.get(key) or "").strip()
+
+    query_id, name, identifier = get("id"), get("name"), get("identifier")
+    if None in record:
+        return _Row(line, None, "more fields than the header has", query_id)
+    if not query_id:
+        return _Row(line, None, "empty id")
+    if not name and not identifier:
+        return _Row(line, None, "neither name nor identifier", query_id)
+    try:
+        schema = query_schema(get("type"))
+    except ValueError as exc:
+        return _Row(line, None, str(exc), query_id)
+    return _Row(
+        line,
+        ScreeningQuery(
+            name=name,
+            schema=schema,
+            birth_date=get("dob") or None,
+            country=get("country") or None,
+            identifier=identifier or None,
+            id=query_id,
+        ),
+        "",
+    )
+
+
+def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for match in matches:
+        writer.writerow(
+            [
+                query_id,
+                match.source,
+                match.entity.id,
+                match.explanation.listed_name,
+                f"{match.score:.4f}",
+                json.dumps(match.explanation.to_dict(), ensure_ascii=False, separators=(",", ":")),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _screen_chunk(chunk: list[_Row]) -> tuple[str, int, list[_Row], int]:
+    screener = _WORKER_SCREENER
+    assert screener is not None
+    text: list[str] = []
+    alerts = 0
+    errors: list[_Row] = []
+    for row in chunk:
+        if row.query is None:
+            errors.append(row)
+            continue
+        matches = screener.screen(row.query)
+        alerts += len(matches)
+        text.append(format_alerts(row.query.id, matches))
+    return "".join(text), alerts, errors, len(chunk)
+
+
+def _chunks(rows: Iterator[_Row], size: int) -> Iterator[list[_Row]]:
+    chunk: list[_Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_batch(
+    screener: Screener,
+    input_path: Path,
+    output: Path,
+    *,
+    workers: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    resume: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+    lists: str = "",
+) -> BatchSummary:
+    """Screen every row of `input_path` into `output`; returns counts."""
+    global _WORKER_SCREENER  # noqa: PLW0603 - inherited by forked workers, not pickled per task
+    fingerprint = _fingerprint(input_path)
+    progress_file = _progress_path(output)
+    done_rows, done_bytes, alerts, error_count = 0, 0, 0, 0
+    if resume and progress_file.exists() and output.exists():
+        state = json.loads(progress_file.read_text())
+        if state.get("input") == fingerprint and state.get("lists") == lists:
+            done_rows, done_bytes = int(state["rows"]), int(state["bytes"])
+            alerts, error_count = int(state["alerts"]), int(state["errors"])
+    resumed_from = done_rows
+    mode = "r+b" if done_rows else "wb"
+    errors_file = _errors_path(output)
+    with (
+        output.open(mode) as out,
+        errors_file.open("a" if done_rows else "w", encoding="utf-8", newline="") as err,
+    ):
+        error_writer = csv.writer(err)
+        if done_rows:
+            out.truncate(done_bytes)  # drop a chunk that was cut off mid-write
+            out.seek(done_bytes)
+        else:
+            out.write((",".join(OUTPUT_HEADER) + "\n").encode())
+            error_writer.writerow(["line", "id", "error"])
+        rows = _rows(input_path)
+        for _ in range(done_rows):
+            next(rows, None)
+        _WORKER_SCREENER = screener
+        processes = workers or os.cpu_count() or 1
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(processes) if processes > 1 else None
+        try:
+            results = (
+                pool.imap(_screen_chunk, _chunks(rows, chunk_rows))
+                if pool is not None
+                else map(_screen_chunk, _chunks(rows, chunk_rows))
+            )
+            for text, chunk_alerts, chunk_errors, chunk_size in results:
+                data = text.encode()
+                out.write(data)
+                out.flush()
+                for row in chunk_errors:
+                    error_writer.writerow([row.line, row.query_id, row.error])
+                err.flush()
+                done_bytes = out.tell()
+                alerts += chunk_alerts
+                error_count += len(chunk_errors)
+                done_rows += chunk_size
+                progress_file.write_text(
+                    json.dumps(
+                        {
+                            "input": fingerprint,
+                            "lists": lists,
+                            "rows": done_rows,
+                            "bytes": done_bytes,
+                            "alerts": alerts,
+                            "errors": error_count,
+                        }
+                    )
+                )
+                if on_progress is not None:
+                    on_progress(done_rows)
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+            _WORKER_SCREENER = None
+    progress_file.unlink(missing_ok=True)
+    if not error_count:
+        errors_file.unlink(missing_ok=True)
+    return BatchSummary(
+        done_rows, alerts, error_count, resumed_from, output, errors_file if error_count else None
+    )
