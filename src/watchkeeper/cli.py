@@ -519,4 +519,6 @@ def entity_show(
 
 
 def main() -> None:
+    import watchkeeper.cli_screening  # noqa: F401, PLC0415 - registers screen, batch and eval on the app
+
     app()

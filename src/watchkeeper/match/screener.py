@@ -123,12 +123,19 @@ class MatchExplanation:
         }
 
     def summary(self) -> str:
-        parts = [f"{p.query}≈{p.listed}" if p.how != "exact" else p.query for p in self.tokens]
-        text = f"{self.listed_name}: " + " ".join(parts)
+        """One line for tables: `김=jong`, `hrenndez≈hernandez`, unmatched tokens, evidence."""
+        parts = []
+        for p in self.tokens:
+            if p.how == "exact":
+                parts.append(p.query if p.query == p.listed else f"{p.query}={p.listed}")
+            else:
+                parts.append(f"{p.query}≈{p.listed}")
+        text = f"{self.listed_name}: " + " ".join(parts) if parts else self.listed_name
         if self.unmatched_query:
             text += f"; unmatched {' '.join(self.unmatched_query)}"
         for feature in self.features:
-            text += f"; {feature.name} {feature.effect}"
+            detail = f" ({feature.query} / {feature.listed})" if feature.name == "identifier_match" else ""
+            text += f"; {feature.name} {feature.effect}{detail}"
         return text
 
 

@@ -1,0 +1,261 @@
+"""`watchkeeper screen`, `batch` and `eval`: screening from the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from watchkeeper.cli import (
+    HomeOption,
+    JsonFlag,
+    _emit_json,
+    _parse_date,
+    _reported,
+    _settings,
+    _store,
+    app,
+    err,
+    out,
+)
+from watchkeeper.match.evaluate import evaluate, read_labelled
+from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener, ScreeningQuery, query_schema
+from watchkeeper.model import ListVersion
+from watchkeeper.screen.batch import run_batch
+from watchkeeper.screen.loader import screener_from_store
+
+ListsOption = Annotated[
+    str | None,
+    typer.Option("--lists", help="Comma-separated sources to screen against (default: all loaded)."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Screen against the lists as they were on this date (YYYY-MM-DD)."),
+]
+ThresholdOption = Annotated[
+    float,
+    typer.Option(help=f"Alert at or above this score (default {DEFAULT_THRESHOLD}, measured on eval-dev)."),
+]
+
+
+def _lists(value: str | None) -> list[str] | None:
+    return [s.strip() for s in value.split(",") if s.strip()] if value else None
+
+
+def _versions_text(versions: list[ListVersion]) -> str:
+    return ", ".join(v.label for v in versions)
+
+
+def _load(
+    home: Path | None, lists: str | None, as_of: str | None, threshold: float
+) -> tuple[Screener, list[ListVersion]]:
+    settings = _settings(home)
+    day: date | None = _parse_date(as_of, "--as-of")
+    with _store(settings) as store:
+        return screener_from_store(store, _lists(lists), day, threshold)
+
+
+@app.command()
+def screen(
+    name: Annotated[
+        str, typer.Argument(help="The name to screen, in any script: 'Kim Jong Un', '김정은', 'IMO 9114555'.")
+    ],
+    type_: Annotated[
+        str | None, typer.Option("--type", help="person, organization, vessel or airplane.")
+    ] = None,
+    dob: Annotated[str | None, typer.Option(help="Birth date, YYYY or YYYY-MM-DD (persons).")] = None,
+    country: Annotated[str | None, typer.Option(help="Nationality or country, ISO code or name.")] = None,
+    identifier: Annotated[
+        str | None, typer.Option("--id", help="Passport, IMO, registration number...")
+    ] = None,
+    lists: ListsOption = None,
+    as_of: AsOfOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    limit: Annotated[int, typer.Option(help="Show at most this many matches.")] = 10,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Screen one name against the loaded lists: ranked matches, each with its explanation.
+
+    The score runs from 0 to 1. The explanation shows which query token matched
+    which listed token and how (exact, spelling, phonetic, joined), what was left
+    unmatched, and the evidence from birth date, country and identifiers.
+    """
+    with _reported():
+        query = ScreeningQuery(
+            name=name, schema=query_schema(type_), birth_date=dob, country=country, identifier=identifier
+        )
+        screener, versions = _load(home, lists, as_of, threshold)
+        matches = screener.screen(query, limit=limit)
+        if as_json:
+            _emit_json(
+                {
+                    "query": {
+                        "name": name,
+                        "type": query.schema,
+                        "dob": dob,
+                        "country": country,
+                        "id": identifier,
+                    },
+                    "threshold": threshold,
+                    "lists": [v.to_dict() for v in versions],
+                    "matches": [
+                        {
+                            "entity_id": m.entity.id,
+                            "list": m.source,
+                            "caption": m.entity.caption,
+                            "schema": m.entity.schema,
+                            "score": m.score,
+                            "explanation": m.explanation.to_dict(),
+                        }
+                        for m in matches
+                    ],
+                }
+            )
+            return
+        out.print(f"Screened against {_versions_text(versions)}; threshold {threshold}", highlight=False)
+        if not matches:
+            out.print("[green]No match at or above the threshold.[/]")
+            return
+        table = Table()
+        for column in ("#", "score", "entity", "listed name", "type", "why"):
+            table.add_column(column, justify="right" if column in {"#", "score"} else "left")
+        for rank, match in enumerate(matches, 1):
+            table.add_row(
+                str(rank),
+                f"{match.score:.2f}",
+                match.entity.id,
+                match.explanation.listed_name,
+                match.entity.schema,
+                match.explanation.summary(),
+            )
+        out.print(table)
+
+
+def _count_rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+
+
+@app.command()
+def batch(
+    input_csv: Annotated[
+        Path, typer.Argument(metavar="INPUT.csv", help="Columns id,name,type,dob,country,identifier.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Alerts CSV to write.")],
+    lists: ListsOption = None,
+    as_of: AsOfOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
+    restart: Annotated[
+        bool, typer.Option(help="Ignore an interrupted run's progress and start over.")
+    ] = False,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Screen a CSV file of parties; write one row per alert.
+
+    Output header: query_id,list,entity_id,matched_name,score,explanation (the
+    explanation as JSON). Rows are streamed in chunks on every core, so memory
+    stays bounded for ten million rows. An interrupted run resumes where it
+    stopped when started again with the same input and lists. Rows that cannot
+    be screened are listed in OUTPUT.errors.csv with their line; the exit status
+    is then 2.
+    """
+    with _reported():
+        screener, versions = _load(home, lists, as_of, threshold)
+        total = _count_rows(input_csv)
+        lists_key = _versions_text(versions)
+        columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err, disable=as_json) as progress:
+            task = progress.add_task("rows", total=total)
+            summary = run_batch(
+                screener,
+                input_csv,
+                output,
+                workers=workers,
+                resume=not restart,
+                lists=lists_key,
+                on_progress=lambda done: progress.update(task, completed=done),
+            )
+        report = {
+            "rows": summary.rows,
+            "alerts": summary.alerts,
+            "errors": summary.errors,
+            "resumed_from_row": summary.resumed_from,
+            "output": str(summary.output),
+            "errors_file": str(summary.errors_file) if summary.errors_file else None,
+            "lists": [v.to_dict() for v in versions],
+        }
+        if as_json:
+            _emit_json(report)
+        else:
+            resumed = f" (resumed after row {summary.resumed_from:,})" if summary.resumed_from else ""
+            out.print(
+                f"Screened {summary.rows:,} rows{resumed} against {lists_key}: {summary.alerts:,} alerts "
+                f"→ {summary.output}",
+                highlight=False,
+            )
+            if summary.errors_file:
+                err.print(f"[red]{summary.errors:,} rows could not be screened[/]: see {summary.errors_file}")
+        if summary.errors:
+            raise typer.Exit(2)
+
+
+@app.command("eval")
+def eval_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Labelled query CSVs (query_id,schema,name,birth_date,country,expected,kind)."),
+    ],
+    lists: ListsOption = None,
+    as_of: AsOfOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Measure accuracy: recall per kind, false-alert rate on negatives, overall figures.
+
+    An alert is any result at or above the threshold, at most 10 per query. A
+    positive is found when one of its expected entities is alerted; a negative
+    raises a false alert when anything is.
+    """
+    with _reported():
+        screener, versions = _load(home, lists, as_of, threshold)
+        queries = [q for path in files for q in read_labelled(path)]
+        columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err, disable=as_json) as progress:
+            task = progress.add_task("queries", total=len(queries))
+            report = evaluate(screener, queries, progress=lambda done: progress.update(task, completed=done))
+        if as_json:
+            _emit_json({**report.to_dict(), "lists": [v.to_dict() for v in versions]})
+            return
+        table = Table(
+            title=f"Accuracy at threshold {threshold} against {_versions_text(versions)}",
+            title_justify="left",
+        )
+        for column in ("kind", "queries", "recall", "false alerts"):
+            table.add_column(column, justify="left" if column == "kind" else "right")
+        for kind in sorted(report.kinds.values(), key=lambda k: (not k.positive, k.kind)):
+            table.add_row(
+                kind.kind,
+                f"{kind.total:,}",
+                f"{kind.rate:.3f}" if kind.positive else "",
+                "" if kind.positive else f"{kind.rate:.2%}",
+            )
+        positives = report.overall(True)[1]
+        negatives = report.overall(False)[1]
+        table.add_section()
+        table.add_row("all positives", f"{positives:,}", f"{report.recall:.4f}", "")
+        table.add_row("all negatives", f"{negatives:,}", "", f"{report.false_alert_rate:.2%}")
+        out.print(table)
+        out.print(
+            json.dumps(
+                {"recall": round(report.recall, 4), "false_alert_rate": round(report.false_alert_rate, 4)}
+            )
+        )
