@@ -23,7 +23,8 @@ from rich.table import Table
 from watchkeeper import __version__
 from watchkeeper.errors import ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.fetch import fetch_source
-from watchkeeper.jobs import bundled_data_dir, load_bundled, summarise
+from watchkeeper.jobs import SAMPLE_CUSTOMERS, bundled_data_dir, load_bundled, summarise
+from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.model import Entity, EntityChange, ListVersion
 from watchkeeper.settings import Settings
 from watchkeeper.sources import FORMATS, KNOWN_SOURCES, parse_list
@@ -123,16 +124,19 @@ def _main(
 def run(
     home: HomeOption = None,
     data: Annotated[Path | None, typer.Option(help="Folder of bundled lists (default ./data).")] = None,
+    screen_sample: Annotated[bool, typer.Option(help="Then screen the bundled sample customer file.")] = True,
     as_json: JsonFlag = False,
 ) -> None:
-    """Load the bundled OFAC and UN lists into the store, then show what is loaded.
+    """Load the bundled OFAC and UN lists into the store, show what is loaded, screen the sample customers.
 
     Lists already in the store are not imported twice. Run `watchkeeper lists
     fetch` to get today's lists: the bundled ones are old, and the table says so.
     """
     settings = _settings(home)
+    data_dir = data or bundled_data_dir()
+    customers = data_dir / SAMPLE_CUSTOMERS if screen_sample and not as_json else None
     with _reported(), _store(settings) as store:
-        outcomes = load_bundled(store, data or bundled_data_dir())
+        outcomes = load_bundled(store, data_dir)
         summaries = summarise(store, settings.max_list_age_days)
         if as_json:
             _emit_json(
@@ -149,6 +153,22 @@ def run(
         for source in store.sources():
             latest = store.version(source)
             _print_changes(store.diff(source, after=latest.seq) if latest.seq > 1 else None, latest, limit=5)
+    if customers is not None:
+        import watchkeeper.cli_screening as screening  # noqa: PLC0415 - imports the matcher only when needed
+
+        out.print(f"\nScreening the sample customer file {customers}:")
+        screening.batch(
+            customers,
+            settings.home / "sample-alerts.csv",
+            lists=None,
+            as_of=None,
+            threshold=DEFAULT_THRESHOLD,
+            workers=None,
+            restart=True,
+            home=home,
+            as_json=False,
+        )
+        screening.print_alerts(settings.home / "sample-alerts.csv")
 
 
 # -- lists -------------------------------------------------------------------

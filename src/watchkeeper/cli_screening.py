@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -135,6 +136,23 @@ def screen(
                 match.explanation.summary(),
             )
         out.print(table)
+
+
+def print_alerts(path: Path) -> None:
+    """The alerts of a batch output file as a table."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    table = Table(title=f"{len(rows)} alerts", title_justify="left")
+    for column in ("query", "score", "entity", "listed name", "why"):
+        table.add_column(column, justify="right" if column == "score" else "left")
+    for row in rows:
+        explanation = json.loads(row["explanation"])
+        why = " ".join(
+            t["query"] if t["query"] == t["listed"] else f"{t['query']}≈{t['listed']}"
+            for t in explanation["tokens"]
+        ) or "; ".join(f"{f['feature']} {f['query']}" for f in explanation["features"])
+        table.add_row(row["query_id"], row["score"], row["entity_id"], row["matched_name"], why)
+    out.print(table)
 
 
 def _count_rows(path: Path) -> int:

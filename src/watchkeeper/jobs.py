@@ -11,6 +11,8 @@ from watchkeeper.model import ListVersion
 from watchkeeper.sources import parse_list
 from watchkeeper.store.base import ImportResult, ListStore
 
+#: The sample customer file `make run` screens: invented parties with real listed ones hidden in it.
+SAMPLE_CUSTOMERS = "samples/customers.csv"
 #: Lists shipped in `data/` (public domain), loaded by `make run`.
 BUNDLED = (
     "ofac/sdn-2021-07-07",

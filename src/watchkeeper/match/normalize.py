@@ -151,6 +151,35 @@ def is_legal_form(token: str, final: bool = False) -> bool:
     return False
 
 
+# Abbreviations of business words, written out as the lists write them.
+ABBREVIATIONS: dict[str, str] = {
+    "intl": "international",
+    "natl": "national",
+    "mfg": "manufacturing",
+    "bros": "brothers",
+    "assn": "association",
+    "assoc": "association",
+    "dept": "department",
+    "svcs": "services",
+    "svc": "service",
+    "grp": "group",
+    "hldgs": "holdings",
+    "hldg": "holding",
+    "mgmt": "management",
+    "trdg": "trading",
+    "shpg": "shipping",
+    "imp": "import",
+    "exp": "export",
+    "indus": "industries",
+    "engg": "engineering",
+    "univ": "university",
+}
+
+
+def expand_abbreviations(tokens: list[str]) -> list[str]:
+    return [ABBREVIATIONS.get(t, t) for t in tokens]
+
+
 def strip_legal_forms(tokens: list[str]) -> list[str]:
     """Drop legal forms and company-only words, single or multi-word."""
     out: list[str] = []
@@ -192,5 +221,5 @@ def name_tokens(name: str, schema: str | None = None) -> list[str]:
     if schema == "Person":
         return strip_honorifics(tokens)
     if schema in ("Organization", "Company", "LegalEntity"):
-        return strip_legal_forms(tokens)
+        return strip_legal_forms(expand_abbreviations(tokens))
     return strip_legal_forms(strip_honorifics(tokens))

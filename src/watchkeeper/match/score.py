@@ -79,7 +79,7 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
                 # A typing error costs less than the share of letters it touches.
                 best = max(best, 1.0 - TYPO_COST * distance / longest)
     how = "spelling"
-    if best < PHONETIC_SIMILARITY:
+    if best < PHONETIC_SIMILARITY and not transliterated:
         for key in a.keys:
             if len(key) >= 3 and key in b.keys:
                 return PHONETIC_SIMILARITY, "phonetic"

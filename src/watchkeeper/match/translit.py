@@ -229,9 +229,13 @@ def han_company(text: str) -> list[TokenForms]:
 
 
 def han_person(text: str) -> list[TokenForms]:
-    """A person's name in Han characters: pinyin per character plus the Korean reading."""
-    korean = "".join(_KOREAN_SURNAMES.get(c, "") if i == 0 else "" for i, c in enumerate(text))
-    korean += hanja.translate(text[1:] if korean else text, "substitution")
+    """A person's name in Han characters: pinyin per character, and the Korean reading
+    for three-character names (the usual Korean shape; most two-character names are Chinese).
+    """
+    korean = ""
+    if len(text) == 3:
+        korean = _KOREAN_SURNAMES.get(text[0], "")
+        korean += hanja.translate(text[1:] if korean else text, "substitution")
     pinyin = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
     tokens: list[TokenForms] = []
     for i, char in enumerate(text):
