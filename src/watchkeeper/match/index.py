@@ -38,6 +38,10 @@ ID_PROPERTIES = (
 MIN_DELETE_LENGTH = 4
 #: Keys on more names than this are too common to find candidates by.
 MAX_POSTING = 4000
+#: Share of the query's token weight a listed name must share to be scored at all.
+MIN_SHARED_WEIGHT = 0.35
+#: Query tokens whose reach is remembered (common tokens recur in every batch).
+CREDIT_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class NameIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities: list[Entity] = list(entities)
         self.names: list[ListedName] = []
+        self._credit_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[int, float]] = {}
         self.name_lengths: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.identifiers: dict[str, list[int]] = defaultdict(list)
@@ -136,38 +141,54 @@ class NameIndex:
         key or a one-deletion variant less: "Ivan" must not pull every "Iran".
         """
         scores: dict[int, float] = defaultdict(float)
+        total = 0.0
         for token in query.tokens:
             w = self.weight(token)
-            credit: dict[int, float] = {}
-            for key, factor in self._query_keys(token):
-                posting = self.postings.get(key)
-                if posting is None or len(posting) > MAX_POSTING:
-                    continue
-                for name_id in posting:
-                    if credit.get(name_id, 0.0) < factor:
-                        credit[name_id] = factor
-            for name_id, factor in credit.items():
+            total += w
+            for name_id, factor in self._token_credit(token.forms, token.keys).items():
                 scores[name_id] += w * factor
         for key in {*join_keys(query.tokens), "=" + query.compact}:
             posting = self.postings.get(key)
             if posting is not None and len(posting) <= MAX_POSTING:
                 for name_id in posting:
                     scores[name_id] += self._max_idf
-        if len(scores) <= limit:
-            return list(scores)
+        # A name whose shared tokens carry under this share of the query's weight cannot
+        # reach an alert even if every shared token matched exactly and typos were kind.
+        floor = MIN_SHARED_WEIGHT * total
+        kept = [n for n, s in scores.items() if s >= floor]
+        if len(kept) <= limit:
+            return kept
         # At equal evidence, shorter listed names first: more of them is explained.
         lengths = self.name_lengths
-        return sorted(scores, key=lambda n: (-scores[n], lengths[n]))[:limit]
+        return sorted(kept, key=lambda n: (-scores[n], lengths[n]))[:limit]
+
+    def _token_credit(self, forms: tuple[str, ...], keys: tuple[str, ...]) -> dict[int, float]:
+        """Names a query token reaches, and how closely (1 spelling, 0.8 phonetic, 0.6 deletion)."""
+        cached = self._credit_cache.get((forms, keys))
+        if cached is not None:
+            return cached
+        credit: dict[int, float] = {}
+        for key, factor in self._query_keys(forms, keys):
+            posting = self.postings.get(key)
+            if posting is None or len(posting) > MAX_POSTING:
+                continue
+            for name_id in posting:
+                if credit.get(name_id, 0.0) < factor:
+                    credit[name_id] = factor
+        if len(self._credit_cache) > CREDIT_CACHE_SIZE:
+            self._credit_cache.clear()
+        self._credit_cache[(forms, keys)] = credit
+        return credit
 
     @staticmethod
-    def _query_keys(token: NameToken) -> list[tuple[str, float]]:
+    def _query_keys(forms: tuple[str, ...], phonetic: tuple[str, ...]) -> list[tuple[str, float]]:
         keys: dict[str, float] = {}
-        for form in token.forms:
+        for form in forms:
             keys["=" + form] = 1.0
-        for key in token.keys:
+        for key in phonetic:
             if len(key) >= 3:
                 keys.setdefault("#" + key, 0.8)
-        for form in token.forms:
+        for form in forms:
             keys.setdefault("~" + form, 0.6)
             for deleted in deletes(form):
                 keys.setdefault("~" + deleted, 0.6)

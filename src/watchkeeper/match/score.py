@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -62,17 +63,27 @@ def allowed_edits(length: int) -> int:
 
 
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    """How alike two tokens are (0-1), and how: exact, spelling, phonetic."""
+    return _similarity(a.forms, b.forms, a.keys, b.keys, a.latin and b.latin)
+
+
+@lru_cache(maxsize=1 << 18)
+def _similarity(
+    a_forms: tuple[str, ...], b_forms: tuple[str, ...], a_keys: tuple[str, ...], b_keys: tuple[str, ...],
+    both_latin: bool,
+) -> tuple[float, str]:
+    # Names repeat ("mohammed", "trading"): the same pair is compared many times, so it is cached.
     # A transliterated token already stands for every usual spelling; letting
     # each of those be mistyped too would match Korean syllables at random.
-    transliterated = not (a.latin and b.latin)
+    transliterated = not both_latin
     best = 0.0
-    for x in a.forms:
-        for y in b.forms:
+    for x in a_forms:
+        for y in b_forms:
             if x == y:
                 return 1.0, "exact"
             longest = max(len(x), len(y))
             edits = allowed_edits(longest) if not transliterated else (1 if longest >= 6 else 0)
-            if not edits:
+            if not edits or abs(len(x) - len(y)) > edits:
                 continue
             distance = OSA.distance(x, y, score_cutoff=edits)
             if distance <= edits:
@@ -80,8 +91,8 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
                 best = max(best, 1.0 - TYPO_COST * distance / longest)
     how = "spelling"
     if best < PHONETIC_SIMILARITY and not transliterated:
-        for key in a.keys:
-            if len(key) >= 3 and key in b.keys:
+        for key in a_keys:
+            if len(key) >= 3 and key in b_keys:
                 return PHONETIC_SIMILARITY, "phonetic"
     return best, how
 
