@@ -250,70 +250,48 @@ def han_person(text: str) -> list[TokenForms]:
 
 # -- Cyrillic ----------------------------------------------------------------
 
-# Each letter's spellings: the first from BGN/PCGN, then ISO 9 / GOST / passport variants.
-_CYRILLIC: dict[str, tuple[str, ...]] = {
-    "а": ("a",),
-    "б": ("b",),
-    "в": ("v",),
-    "г": ("g",),
-    "д": ("d",),
-    "е": ("e", "ye"),
-    "ё": ("e", "yo"),
-    "ж": ("zh",),
-    "з": ("z",),
-    "и": ("i",),
-    "й": ("y", "i"),
-    "к": ("k",),
-    "л": ("l",),
-    "м": ("m",),
-    "н": ("n",),
-    "о": ("o",),
-    "п": ("p",),
-    "р": ("r",),
-    "с": ("s",),
-    "т": ("t",),
-    "у": ("u",),
-    "ф": ("f",),
-    "х": ("kh", "h"),
-    "ц": ("ts",),
-    "ч": ("ch",),
-    "ш": ("sh",),
-    "щ": ("shch",),
-    "ъ": ("",),
-    "ы": ("y",),
-    "ь": ("",),
-    "э": ("e",),
-    "ю": ("yu", "iu"),
-    "я": ("ya", "ia"),
-    "і": ("i",),
-    "ї": ("yi", "i"),
-    "є": ("ye", "ie"),
-    "ґ": ("g",),
-    "ў": ("u",),
+# Romanization systems, letter by letter: BGN/PCGN (the lists' usual one),
+# the ICAO passport system, and the common English spelling. Ukrainian г is
+# also read as h (Serhii), its usual romanization.
+_BGN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
 }
+_ICAO = {**_BGN, "й": "i", "ю": "iu", "я": "ia", "ъ": "ie", "ї": "i", "є": "ie"}
+_ENGLISH = {**_BGN, "х": "h", "ё": "yo", "ю": "yu", "я": "ya"}
+# Ukrainian: и is y, г is h (Serhii Anatoliyovych).
+_UKRAINIAN = {**_BGN, "и": "y", "г": "h", "й": "i", "ю": "iu", "я": "ia", "є": "ie", "ї": "i"}
 _VOWELS = set("аеёиоуыэюяіїє")
 
 
+def _romanize(word: str, table: dict[str, str], *, ye: bool, final_iy: str) -> str:
+    out = []
+    for i, char in enumerate(word):
+        if char == "е" and ye and (i == 0 or word[i - 1] in _VOWELS or word[i - 1] in "ъь"):
+            out.append("ye")  # Yevgeny, Dmitriyev
+        elif char == "й" and i == len(word) - 1 and i > 0 and word[i - 1] in "иі":
+            out[-1] = final_iy  # -ий / -ій endings: Yevgeniy, Evgenii, Yevgeny
+        else:
+            out.append(table.get(char, char))
+    return "".join(out)
+
+
 def cyrillic_word(word: str) -> TokenForms:
-    """Spellings of a Cyrillic word: BGN/PCGN-like, simplified, and passport style."""
+    """Spellings of a Cyrillic word in the usual romanization systems."""
     word = word.lower()
-    variants: list[str] = []
-    for system in range(3):
-        out = []
-        for i, char in enumerate(word):
-            forms = _CYRILLIC.get(char, (char,))
-            if char == "е" and (i == 0 or word[i - 1] in _VOWELS or word[i - 1] in "ъь"):
-                out.append("ye" if system != 1 else "e")  # Yevgeny / Evgeny
-            elif char == "й" and i == len(word) - 1:
-                out.append(("y", "i", "")[system])  # Yevgeniy / Evgenii / Evgeny
-            elif char == "ь" and i + 1 < len(word) and word[i + 1] in _VOWELS:
-                out.append(("", "", "y")[system])
-            else:
-                out.append(forms[min(system, len(forms) - 1)] if system != 1 else forms[-1])
-        variants.append("".join(out))
-    # Passport spelling of -ий endings and of кс as x (Aleksandr / Alexander).
-    extra = [v.replace("iy", "y").replace("ks", "x") for v in variants]
-    return tuple(dict.fromkeys(v for v in [*variants, *extra] if v))
+    variants = [
+        _romanize(word, _BGN, ye=True, final_iy="iy"),
+        _romanize(word, _ICAO, ye=False, final_iy="ii"),
+        _romanize(word, _ENGLISH, ye=True, final_iy="y"),
+        _romanize(word, _BGN, ye=False, final_iy="iy"),
+    ]
+    if "г" in word or set(word) & set("іїєґ"):
+        variants += [_romanize(word, _UKRAINIAN, ye=False, final_iy=x) for x in ("ii", "iy")]
+    # Aleksandr / Alexander: the x spelling of кс.
+    variants += [v.replace("ks", "x") for v in variants if "ks" in v]
+    return tuple(dict.fromkeys(v for v in variants if v))
 
 
 # -- Arabic ------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""Normalisation of real listed names, one rule per table."""
+
+import pytest
+
+from watchkeeper.match.normalize import fold, is_legal_form, name_tokens, reorder_listed
+from watchkeeper.match.phonetic import skeleton
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ğülşən", "gulsen"),
+        ("MÜLLER", "muller"),
+        ("Straße", "strasse"),
+        ("ＫＩＭ", "kim"),  # full-width letters
+        ("김정은", "김정은"),  # Hangul is kept for its own transliteration
+        ("Евгений", "евгений"),
+    ],
+)
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        ("CIFUENTES VILLA, Jorge Milton", "Jorge Milton CIFUENTES VILLA"),
+        ("KIM, Jong Un", "Jong Un KIM"),
+        ("ANGLO-CARIBBEAN CO., LTD.", "LTD. ANGLO-CARIBBEAN CO."),  # only names with one comma reorder
+        ("Lazarus Group", "Lazarus Group"),
+    ],
+)
+def test_reorder_listed(listed: str, expected: str) -> None:
+    assert reorder_listed(listed) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "tokens"),
+    [
+        ("DALIAN HAIBO INTERNATIONAL FREIGHT CO. LTD.", "Organization", ["dalian", "haibo", "international", "freight"]),
+        ("Dalian Haibo Intl Freight Co Ltd", "Organization", ["dalian", "haibo", "international", "freight"]),
+        ("VTB BANK PUBLIC JOINT STOCK COMPANY", "Organization", ["vtb", "bank"]),
+        ("OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTYU TEKHNOLOGII", "Organization", ["tekhnologii"]),
+        ("CONCRETOS CALI S.A.", "Organization", ["concretos", "cali"]),
+        ("REPUESTOS EL NATO Y CIA LTDA.", "Organization", ["repuestos", "el", "nato"]),
+        ("KERMAN SHIPPING COMPANY LIMITRD", "Organization", ["kerman", "shipping"]),
+        ("DAVAR SHIPPING CO LDT", "Organization", ["davar", "shipping"]),
+        ("MAULAWI Abdul Kabir", "Person", ["abdul", "kabir"]),
+        ("Taha Rifa'i Ahmad MUSA", "Person", ["taha", "rifai", "ahmad", "musa"]),
+        ("MT DESTINY", "Vessel", ["destiny"]),
+        ("M/V STAR EAGLE", "Vessel", ["star", "eagle"]),
+        ("Company Limited", "Organization", ["company", "limited"]),  # nothing but legal words: kept
+    ],
+)
+def test_name_tokens(name: str, schema: str, tokens: list[str]) -> None:
+    assert name_tokens(name, schema) == tokens
+
+
+@pytest.mark.parametrize(
+    ("token", "final", "expected"),
+    [
+        ("limited", False, True),
+        ("limitrd", False, True),
+        ("cororatiln", False, True),
+        ("ldt", True, True),
+        ("ldt", False, False),  # short forms only at the end of a name
+        ("haibo", True, False),
+        ("kerman", False, False),
+    ],
+)
+def test_legal_forms(token: str, final: bool, expected: bool) -> None:
+    assert is_legal_form(token, final) is expected
+
+
+@pytest.mark.parametrize(
+    ("spellings",),
+    [
+        (["mohammed", "muhammad", "mohamed"],),
+        (["yevgeniy", "evgeny", "evgenii"],),
+        (["aleksandr", "alexander"],),
+        (["ivanov", "ivanoff"],),
+        (["chol", "chul", "cheol"],),
+        (["jong", "chong", "jung"],),
+        (["hernandez", "hrenndez"],),
+    ],
+)
+def test_spellings_share_a_phonetic_key(spellings: list[str]) -> None:
+    assert len({skeleton(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), [("ahmed", "hamid"), ("kim", "gim"), ("orion", "oregon")])
+def test_different_names_keep_different_keys(a: str, b: str) -> None:
+    assert skeleton(a) != skeleton(b)
