@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench clean
+.PHONY: run test check lint typecheck bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,22 @@ test: $(STAMP)
 check: lint typecheck
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## bench: import and as-of benchmarks against a plain csv.reader baseline
+## eval: accuracy on ../shared/data/eval-dev, against the lists it was built from (a store of its own)
+eval: $(STAMP)
+	WATCHKEEPER_HOME=var/eval $(BIN)/watchkeeper run --no-screen-sample > /dev/null 2>&1
+	WATCHKEEPER_HOME=var/eval $(BIN)/watchkeeper eval ../shared/data/eval-dev/queries.csv \
+		../shared/data/eval-dev/cross_script.csv --lists ofac-sdn,un
+
+## bench: list import, time travel and screening speed, each against a baseline in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/screening.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -37,7 +37,11 @@ def test_reorder_listed(listed: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("name", "schema", "tokens"),
     [
-        ("DALIAN HAIBO INTERNATIONAL FREIGHT CO. LTD.", "Organization", ["dalian", "haibo", "international", "freight"]),
+        (
+            "DALIAN HAIBO INTERNATIONAL FREIGHT CO. LTD.",
+            "Organization",
+            ["dalian", "haibo", "international", "freight"],
+        ),
         ("Dalian Haibo Intl Freight Co Ltd", "Organization", ["dalian", "haibo", "international", "freight"]),
         ("VTB BANK PUBLIC JOINT STOCK COMPANY", "Organization", ["vtb", "bank"]),
         ("OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTYU TEKHNOLOGII", "Organization", ["tekhnologii"]),
@@ -73,15 +77,15 @@ def test_legal_forms(token: str, final: bool, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("spellings",),
+    "spellings",
     [
-        (["mohammed", "muhammad", "mohamed"],),
-        (["yevgeniy", "evgeny", "evgenii"],),
-        (["aleksandr", "alexander"],),
-        (["ivanov", "ivanoff"],),
-        (["chol", "chul", "cheol"],),
-        (["jong", "chong", "jung"],),
-        (["hernandez", "hrenndez"],),
+        ["mohammed", "muhammad", "mohamed"],
+        ["yevgeniy", "evgeny", "evgenii"],
+        ["aleksandr", "alexander"],
+        ["ivanov", "ivanoff"],
+        ["chol", "chul", "cheol"],
+        ["jong", "chong", "jung"],
+        ["hernandez", "hrenndez"],
     ],
 )
 def test_spellings_share_a_phonetic_key(spellings: list[str]) -> None:

@@ -79,8 +79,12 @@ def test_a_vessel_query_never_hits_a_person(screener: Screener) -> None:
 
 def test_birth_date_confirms_or_discounts(screener: Screener) -> None:
     name = "Jorge Milton CIFUENTES VILLA"
-    same = screener.screen(ScreeningQuery(name=name, schema="Person", birth_date="1965-05-13"), threshold=0)[0]
-    other = screener.screen(ScreeningQuery(name=name, schema="Person", birth_date="1990-01-01"), threshold=0)[0]
+    same = screener.screen(ScreeningQuery(name=name, schema="Person", birth_date="1965-05-13"), threshold=0)[
+        0
+    ]
+    other = screener.screen(ScreeningQuery(name=name, schema="Person", birth_date="1990-01-01"), threshold=0)[
+        0
+    ]
     assert same.entity.id == other.entity.id == "ofac-sdn:12300"
     assert same.score > other.score
     assert other.score < DEFAULT_THRESHOLD
@@ -98,9 +102,15 @@ def test_explanation_aligns_tokens(screener: Screener) -> None:
 
 @pytest.mark.parametrize(
     ("common", "rare", "schema"),
-    [("Mohammed", "Cifuentes", "Person"), ("Kim", "Kwangson", "Person"), ("Trading", "Haibo", "Organization")],
+    [
+        ("Mohammed", "Cifuentes", "Person"),
+        ("Kim", "Kwangson", "Person"),
+        ("Trading", "Haibo", "Organization"),
+    ],
 )
-def test_rare_tokens_weigh_more_than_common_ones(screener: Screener, common: str, rare: str, schema: str) -> None:
+def test_rare_tokens_weigh_more_than_common_ones(
+    screener: Screener, common: str, rare: str, schema: str
+) -> None:
     [common_token] = comparable(common, schema).tokens
     [rare_token] = comparable(rare, schema).tokens
     assert screener.index.weight(common_token) < 0.7 * screener.index.weight(rare_token)
@@ -112,9 +122,15 @@ def test_rare_tokens_weigh_more_than_common_ones(screener: Screener, common: str
         ("Ali Hassan", "Ali Hassan Abd Al-Majid Al-Tikriti", False),  # the rare tokens are missing
         ("Hassan Al-Majid", "Ali Hassan Al-Majid", True),  # only a common one is
         ("Florindo TANTOUSH", "Abdullah TANTOUSH", False),  # one name part shared
-        ("Abd Al Hamid Sulaiman AL-MUJIL", "Abd Al Hamid Sulaiman Muhammed AL-MUJIL", True),  # middle name dropped
+        (
+            "Abd Al Hamid Sulaiman AL-MUJIL",
+            "Abd Al Hamid Sulaiman Muhammed AL-MUJIL",
+            True,
+        ),  # middle name dropped
     ],
 )
 def test_name_scores(screener: Screener, query: str, listed: str, alert: bool) -> None:
-    score = compare_names(comparable(query, "Person"), comparable(listed, "Person"), screener.index.weight).score
+    score = compare_names(
+        comparable(query, "Person"), comparable(listed, "Person"), screener.index.weight
+    ).score
     assert (score >= DEFAULT_THRESHOLD) is alert, score

@@ -35,14 +35,22 @@ def test_hangul_syllables(syllable: str, spellings: set[str]) -> None:
 def test_chinese_company_names_mix_reading_and_translation() -> None:
     tokens = [t[0] for t in han_company("大连海博国际货运有限公司")]
     assert tokens == ["dalian", "haibo", "international", "freight"]
-    assert [t[0] for t in han_company("丹东中盛工贸有限公司")] == ["dandong", "zhongsheng", "industry", "trade"]
+    assert [t[0] for t in han_company("丹东中盛工贸有限公司")] == [
+        "dandong",
+        "zhongsheng",
+        "industry",
+        "trade",
+    ]
 
 
 def test_korean_name_in_han_characters_reads_both_ways() -> None:
     kim, jong, un = han_person("金正恩")
-    assert "jin" in kim and "kim" in kim  # pinyin and the Korean surname
-    assert "zheng" in jong and "jong" in jong
-    assert "en" in un and "un" in un
+    assert "jin" in kim
+    assert "kim" in kim
+    assert "zheng" in jong
+    assert "jong" in jong
+    assert "en" in un
+    assert "un" in un
 
 
 @pytest.mark.parametrize(

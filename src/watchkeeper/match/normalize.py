@@ -99,7 +99,14 @@ def fold(text: str) -> str:
     so that each script can be transliterated by its own rules.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l").replace("ı", "i").replace("ə", "e")
+    text = (
+        text.replace("ß", "ss")
+        .replace("ø", "o")
+        .replace("đ", "d")
+        .replace("ł", "l")
+        .replace("ı", "i")
+        .replace("ə", "e")
+    )
     decomposed = unicodedata.normalize("NFKD", text)
     kept: list[str] = []
     for char in decomposed:

@@ -69,7 +69,10 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 
 @lru_cache(maxsize=1 << 18)
 def _similarity(
-    a_forms: tuple[str, ...], b_forms: tuple[str, ...], a_keys: tuple[str, ...], b_keys: tuple[str, ...],
+    a_forms: tuple[str, ...],
+    b_forms: tuple[str, ...],
+    a_keys: tuple[str, ...],
+    b_keys: tuple[str, ...],
     both_latin: bool,
 ) -> tuple[float, str]:
     # Names repeat ("mohammed", "trading"): the same pair is compared many times, so it is cached.

@@ -250,7 +250,7 @@ class Screener:
                     continue
                 if sources is not None and entity.source not in sources:
                     continue
-                match = self._score(query, prepared, listed.name, listed.strong, entity)
+                match = self.score_listed_name(query, prepared, listed.name, listed.strong, entity)
                 held = results.get(listed.entity)
                 if held is None or match.score > held.score:
                     results[listed.entity] = match
@@ -259,7 +259,7 @@ class Screener:
         )
         return ranked[:limit]
 
-    def _score(
+    def score_listed_name(
         self,
         query: ScreeningQuery,
         prepared: ComparableName,

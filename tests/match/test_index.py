@@ -1,0 +1,51 @@
+"""The candidate index loses nothing against scoring every listed name."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.conftest import BUNDLED, shared
+from watchkeeper.match.evaluate import read_labelled
+from watchkeeper.match.names import comparable
+from watchkeeper.match.screener import COMPATIBLE, Screener, query_schema
+from watchkeeper.model import Entity
+from watchkeeper.sources import parse_list
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Screener, list[Entity]]:
+    entities = [
+        *parse_list(BUNDLED / "ofac/sdn-2021-07-07").entities,
+        *parse_list(BUNDLED / "un/consolidated-2026-02-27.xml.gz").entities,
+    ]
+    rng = random.Random(4)
+    return Screener(rng.sample(entities, 1500)), entities
+
+
+def test_index_reaches_every_name_brute_force_would_alert_on(sample: tuple[Screener, list[Entity]]) -> None:
+    screener, _ = sample
+    queries = read_labelled(shared("eval-dev/queries.csv"))
+    rng = random.Random(11)
+    # Queries made from the sampled entities (positives) and others (negatives, near misses).
+    ids = {e.id for e in screener.index.entities}
+    chosen = [q for q in queries if q.expected & ids][:90] + rng.sample(queries, 90)
+    brute_force_alerts = 0
+    for labelled in chosen:
+        query = labelled.query
+        schema = query_schema(query.schema)
+        allowed = COMPATIBLE.get(schema) if schema else None
+        from_index = {m.entity.id for m in screener.screen(query, limit=1000)}
+        prepared = comparable(query.name, schema)
+        expected: set[str] = set()
+        for listed in screener.index.names:
+            entity = screener.index.entities[listed.entity]
+            if allowed is not None and entity.schema not in allowed:
+                continue
+            match = screener.score_listed_name(query, prepared, listed.name, listed.strong, entity)
+            if match.score >= screener.threshold:
+                expected.add(entity.id)
+        brute_force_alerts += len(expected)
+        assert expected <= from_index, (query.name, expected - from_index)
+    assert brute_force_alerts > 60  # the comparison saw real alerts, not only empty sets
