@@ -44,11 +44,12 @@ MIN_SHARED_WEIGHT = 0.35
 CREDIT_CACHE_SIZE = 50_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ListedName:
     entity: int  # position in NameIndex.entities
     name: ComparableName
     strong: bool
+    weights: tuple[float, ...] = ()  # rarity of each token, set once the index is built
 
 
 def deletes(form: str) -> list[str]:
@@ -126,6 +127,8 @@ class NameIndex:
         total = max(len(self.names), 1)
         self._idf = {form: math.log((total + 1) / (count + 1)) + 1.0 for form, count in forms.items()}
         self._max_idf = math.log(total + 1) + 1.0
+        for listed in self.names:
+            listed.weights = tuple(self.weight(t) for t in listed.name.tokens)
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""

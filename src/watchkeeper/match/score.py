@@ -11,7 +11,7 @@ name that the listed person does not have.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,10 +115,15 @@ def compact_similarity(query: ComparableName, listed: ComparableName) -> float:
     return 1.0 - TYPO_COST * distance / longest if distance <= edits else 0.0
 
 
-def _joined(tokens: tuple[NameToken, ...], i: int) -> NameToken:
-    a, b = tokens[i], tokens[i + 1]
-    forms = tuple(dict.fromkeys(x + y for x in a.forms[:4] for y in b.forms[:4]))
-    return NameToken(text=f"{a.text} {b.text}", forms=forms, keys=(), latin=a.latin and b.latin)
+@lru_cache(maxsize=1 << 16)
+def _joined_forms(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x + y for x in a[:4] for y in b[:4]))
+
+
+def _join_similarity(a: NameToken, b: NameToken, other: NameToken) -> float:
+    """How alike two adjacent tokens written together are to one token."""
+    forms = _joined_forms(a.forms, b.forms)
+    return _similarity(forms, other.forms, (), other.keys, a.latin and b.latin and other.latin)[0]
 
 
 #: Joined tokens must be this similar to the single token they stand for.
@@ -129,24 +134,29 @@ _Candidate = tuple[float, tuple[int, ...], tuple[int, ...], str]
 
 def _alignment_candidates(q: tuple[NameToken, ...], l_: tuple[NameToken, ...]) -> list[_Candidate]:
     found: list[_Candidate] = []
+    exact_q: set[int] = set()
+    exact_l: set[int] = set()
     for i, qt in enumerate(q):
         for j, lt in enumerate(l_):
-            sim, how = token_similarity(qt, lt)
+            sim, how = _similarity(qt.forms, lt.forms, qt.keys, lt.keys, qt.latin and lt.latin)
             if sim >= TOKEN_FLOOR:
                 found.append((sim, (i,), (j,), how))
-    # Split or joined name parts: "Abd ullah" / "Abdullah", "Yongil" / "Yong Il".
-    for i in range(len(q) - 1):
-        joined = _joined(q, i)
-        for j, lt in enumerate(l_):
-            sim, _ = token_similarity(joined, lt)
-            if sim >= JOIN_FLOOR:
-                found.append((sim + 0.001, (i, i + 1), (j,), "joined"))
-    for j in range(len(l_) - 1):
-        joined = _joined(l_, j)
-        for i, qt in enumerate(q):
-            sim, _ = token_similarity(qt, joined)
-            if sim >= JOIN_FLOOR:
-                found.append((sim + 0.001, (i,), (j, j + 1), "joined"))
+                if sim == 1.0:
+                    exact_q.add(i)
+                    exact_l.add(j)
+    # Split or joined name parts: "Abd ullah" / "Abdullah", "Yongil" / "Yong Il". Only
+    # worth trying where some token on either side has no exact partner.
+    if len(exact_q) < len(q) or len(exact_l) < len(l_):
+        for i in range(len(q) - 1):
+            for j, lt in enumerate(l_):
+                sim = _join_similarity(q[i], q[i + 1], lt)
+                if sim >= JOIN_FLOOR:
+                    found.append((sim + 0.001, (i, i + 1), (j,), "joined"))
+        for j in range(len(l_) - 1):
+            for i, qt in enumerate(q):
+                sim = _join_similarity(l_[j], l_[j + 1], qt)
+                if sim >= JOIN_FLOOR:
+                    found.append((sim + 0.001, (i,), (j, j + 1), "joined"))
     # Best first; at equal similarity a join (two tokens explained) wins.
     found.sort(key=lambda c: -c[0])
     return found
@@ -155,11 +165,19 @@ def _alignment_candidates(q: tuple[NameToken, ...], l_: tuple[NameToken, ...]) -
 def compare_names(
     query: ComparableName, listed: ComparableName, weight: Callable[[NameToken], float]
 ) -> NameComparison:
+    """Score two names, weighting each token with `weight` (its rarity)."""
+    return compare_weighted(
+        query, listed, [weight(t) for t in query.tokens], [weight(t) for t in listed.tokens]
+    )
+
+
+def compare_weighted(
+    query: ComparableName, listed: ComparableName, q_weights: Sequence[float], l_weights: Sequence[float]
+) -> NameComparison:
+    """`compare_names` with token weights already known (the screener's hot path)."""
     q, l_ = query.tokens, listed.tokens
     if not q or not l_:
         return NameComparison(0.0, (), tuple(t.text for t in q), tuple(t.text for t in l_))
-    q_weights = [weight(t) for t in q]
-    l_weights = [weight(t) for t in l_]
     used_q: set[int] = set()
     used_l: set[int] = set()
     pairs: list[TokenPair] = []
@@ -183,7 +201,7 @@ def compare_names(
     q_cov = matched_q / total_q if total_q else 0.0
     l_cov = matched_l / total_l if total_l else 0.0
     score = q_cov * (l_cov**LISTED_COVERAGE_POWER)
-    compact = compact_similarity(query, listed)
+    compact = compact_similarity(query, listed) if score < 1.0 else 0.0
     if compact > score:
         # Written together or apart ("MIRIM2" / "MI RIM 2", "DAIHONGDAN" / "DAI HONG DAN").
         return NameComparison(

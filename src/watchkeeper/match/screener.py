@@ -7,6 +7,7 @@ at or above the threshold, best first, each with a `MatchExplanation`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -15,7 +16,7 @@ import countrynames
 
 from watchkeeper.match.index import NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
-from watchkeeper.match.score import NameComparison, TokenPair, compare_names
+from watchkeeper.match.score import NameComparison, TokenPair, compare_weighted
 from watchkeeper.model import Entity, PartialDate
 
 #: Alerts are raised at or above this score (measured on eval-dev: see the README).
@@ -243,6 +244,7 @@ class Screener:
                     results[position] = self._identifier_match(query, entity, identifier)
         if query.name and not imo_only:
             prepared = comparable(query.name, schema)
+            weights = [self.index.weight(t) for t in prepared.tokens]
             for name_id in self.index.candidates(prepared, self.candidate_limit):
                 listed = self.index.names[name_id]
                 entity = self.index.entities[listed.entity]
@@ -250,7 +252,9 @@ class Screener:
                     continue
                 if sources is not None and entity.source not in sources:
                     continue
-                match = self.score_listed_name(query, prepared, listed.name, listed.strong, entity)
+                match = self.score_listed_name(
+                    query, prepared, listed.name, listed.strong, entity, weights, listed.weights
+                )
                 held = results.get(listed.entity)
                 if held is None or match.score > held.score:
                     results[listed.entity] = match
@@ -266,8 +270,17 @@ class Screener:
         listed: ComparableName,
         strong: bool,
         entity: Entity,
+        query_weights: Sequence[float] | None = None,
+        listed_weights: Sequence[float] | None = None,
     ) -> ScreeningMatch:
-        comparison: NameComparison = compare_names(prepared, listed, self.index.weight)
+        """Score one listed name of an entity against a prepared query, with the evidence."""
+        weight = self.index.weight
+        comparison: NameComparison = compare_weighted(
+            prepared,
+            listed,
+            query_weights if query_weights is not None else [weight(t) for t in prepared.tokens],
+            listed_weights if listed_weights is not None else [weight(t) for t in listed.tokens],
+        )
         features: list[Feature] = []
         if not strong:
             features.append(Feature("weak_alias", f"×{WEAK_ALIAS_FACTOR}", "", listed.original))
