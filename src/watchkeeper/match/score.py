@@ -126,6 +126,14 @@ def _join_similarity(a: NameToken, b: NameToken, other: NameToken) -> float:
     return _similarity(forms, other.forms, (), other.keys, a.latin and b.latin and other.latin)[0]
 
 
+def _may_join(a: NameToken, b: NameToken, other: NameToken) -> bool:
+    """Cheap test before comparing a join: Latin spellings must start alike and be of like length."""
+    if not (a.latin and b.latin and other.latin):
+        return True
+    x, y = a.forms[0], other.forms[0]
+    return x[0] == y[0] and abs(len(x) + len(b.forms[0]) - len(y)) <= 2
+
+
 #: Joined tokens must be this similar to the single token they stand for.
 JOIN_FLOOR = 0.85
 # An alignment candidate: similarity, query token positions, listed token positions, how.
@@ -146,17 +154,23 @@ def _alignment_candidates(q: tuple[NameToken, ...], l_: tuple[NameToken, ...]) -
                     exact_l.add(j)
     # Split or joined name parts: "Abd ullah" / "Abdullah", "Yongil" / "Yong Il". Only
     # worth trying where some token on either side has no exact partner.
-    if len(exact_q) < len(q) or len(exact_l) < len(l_):
+    # A token with an exact partner is already explained; only the others may be a join.
+    open_l = [j for j in range(len(l_)) if j not in exact_l]
+    open_q = [i for i in range(len(q)) if i not in exact_q]
+    if open_l:
         for i in range(len(q) - 1):
-            for j, lt in enumerate(l_):
-                sim = _join_similarity(q[i], q[i + 1], lt)
-                if sim >= JOIN_FLOOR:
-                    found.append((sim + 0.001, (i, i + 1), (j,), "joined"))
+            for j in open_l:
+                if _may_join(q[i], q[i + 1], l_[j]):
+                    sim = _join_similarity(q[i], q[i + 1], l_[j])
+                    if sim >= JOIN_FLOOR:
+                        found.append((sim + 0.001, (i, i + 1), (j,), "joined"))
+    if open_q:
         for j in range(len(l_) - 1):
-            for i, qt in enumerate(q):
-                sim = _join_similarity(l_[j], l_[j + 1], qt)
-                if sim >= JOIN_FLOOR:
-                    found.append((sim + 0.001, (i,), (j, j + 1), "joined"))
+            for i in open_q:
+                if _may_join(l_[j], l_[j + 1], q[i]):
+                    sim = _join_similarity(l_[j], l_[j + 1], q[i])
+                    if sim >= JOIN_FLOOR:
+                        found.append((sim + 0.001, (i,), (j, j + 1), "joined"))
     # Best first; at equal similarity a join (two tokens explained) wins.
     found.sort(key=lambda c: -c[0])
     return found
