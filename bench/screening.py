@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +90,9 @@ def synthetic_entities(count: int) -> list[Entity]:
 # -- Watchkeeper ---------------------------------------------------------------
 
 
-def watchkeeper_batch(screener: Screener, queries: Sequence[LabelledQuery], workers: int) -> tuple[float, list[set[str]]]:
+def watchkeeper_batch(
+    screener: Screener, queries: Sequence[LabelledQuery], workers: int
+) -> tuple[float, list[set[str]]]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "queries.csv"
         with source.open("w", encoding="utf-8", newline="") as handle:
@@ -98,7 +100,16 @@ def watchkeeper_batch(screener: Screener, queries: Sequence[LabelledQuery], work
             writer.writerow(["id", "name", "type", "dob", "country", "identifier"])
             for q in queries:
                 query = q.query
-                writer.writerow([query.id, query.name, query.schema or "", query.birth_date or "", query.country or "", ""])
+                writer.writerow(
+                    [
+                        query.id,
+                        query.name,
+                        query.schema or "",
+                        query.birth_date or "",
+                        query.country or "",
+                        "",
+                    ]
+                )
         output = Path(tmp) / "alerts.csv"
         start = time.perf_counter()
         run_batch(screener, source, output, workers=workers, chunk_rows=250, resume=False)
@@ -151,8 +162,12 @@ def brute_force(
     batch = 500
     for offset in range(0, len(queries), batch):
         scores = process.cdist(
-            processed[offset : offset + batch], table.names, scorer=fuzz.token_sort_ratio, workers=-1,
-            dtype=np.uint8, score_cutoff=BRUTE_FORCE_THRESHOLD,
+            processed[offset : offset + batch],
+            table.names,
+            scorer=fuzz.token_sort_ratio,
+            workers=-1,
+            dtype=np.uint8,
+            score_cutoff=BRUTE_FORCE_THRESHOLD,
         )
         for row, labelled in zip(scores, queries[offset : offset + batch], strict=True):
             schema = query_schema(labelled.query.schema)
@@ -182,7 +197,9 @@ def brute_force(
 _V1_STATE: dict[str, object] = {}
 
 
-def _v1_worker(chunk: list[tuple[dict[str, object], list[dict[str, object]]]]) -> list[list[tuple[str, float]]]:
+def _v1_worker(
+    chunk: list[tuple[dict[str, object], list[dict[str, object]]]],
+) -> list[list[tuple[str, float]]]:
     from followthemoney import model  # noqa: PLC0415 - bench-only dependency
     from nomenklatura.matching import get_algorithm  # noqa: PLC0415
 
@@ -215,13 +232,25 @@ def _ftm_entity(entity: Entity) -> dict[str, object]:
     data = entity.to_ftm()
     props = data["properties"]
     assert isinstance(props, dict)
-    keep = {"name", "alias", "weakAlias", "previousName", "birthDate", "nationality", "country", "imoNumber",
-            "passportNumber", "idNumber"}
+    keep = {
+        "name",
+        "alias",
+        "weakAlias",
+        "previousName",
+        "birthDate",
+        "nationality",
+        "country",
+        "imoNumber",
+        "passportNumber",
+        "idNumber",
+    }
     data["properties"] = {k: v for k, v in props.items() if k in keep}
     return data
 
 
-def yente_pipeline(screener: Screener, queries: Sequence[LabelledQuery], workers: int) -> tuple[float, list[set[str]]]:
+def yente_pipeline(
+    screener: Screener, queries: Sequence[LabelledQuery], workers: int
+) -> tuple[float, list[set[str]]]:
     index = screener.index
     jobs = []
     start = time.perf_counter()
@@ -239,7 +268,9 @@ def yente_pipeline(screener: Screener, queries: Sequence[LabelledQuery], workers
     elapsed = time.perf_counter() - start
     alerts = []
     for scored in results:
-        hits = sorted((s for s in scored if s[1] >= LOGIC_V1_THRESHOLD), key=lambda s: -s[1])[:ALERTS_PER_QUERY]
+        hits = sorted((s for s in scored if s[1] >= LOGIC_V1_THRESHOLD), key=lambda s: -s[1])[
+            :ALERTS_PER_QUERY
+        ]
         alerts.append({entity_id for entity_id, _ in hits})
     return len(queries) / elapsed, alerts
 
@@ -269,21 +300,42 @@ def run_row(
     p99 = float(np.percentile(latency, 99)) * 1000
 
     def row(name: str, rate: float, acc: Accuracy, extra: str) -> list[str]:
-        return [label, name, f"{len(queries):,}", f"{rate:,.0f}", f"{wk_rate / rate:.1f}×" if rate != wk_rate else "—",
-                f"{acc.recall:.4f}", f"{acc.false_alerts:.2%}", extra]
+        return [
+            label,
+            name,
+            f"{len(queries):,}",
+            f"{rate:,.0f}",
+            f"{wk_rate / rate:.1f}×" if rate != wk_rate else "—",
+            f"{acc.recall:.4f}",
+            f"{acc.false_alerts:.2%}",
+            extra,
+        ]
 
     return [
-        row("Watchkeeper (2 processes)", wk_rate, wk_acc,
+        row(
+            "Watchkeeper (2 processes)",
+            wk_rate,
+            wk_acc,
             f"index {build:.1f} s; single query p50 {p50:.2f} ms, p99 {p99:.2f} ms "
-            f"(one brute-force query: {bf_single * 1000:.2f} ms)"),
-        row(f"brute force rapidfuzz cdist (≥{BRUTE_FORCE_THRESHOLD})", bf_rate, bf_acc, f"{len(table.names):,} names"),
+            f"(one brute-force query: {bf_single * 1000:.2f} ms)",
+        ),
+        row(
+            f"brute force rapidfuzz cdist (≥{BRUTE_FORCE_THRESHOLD})",
+            bf_rate,
+            bf_acc,
+            f"{len(table.names):,} names",
+        ),
         row(f"yente pipeline, logic-v1 (≥{LOGIC_V1_THRESHOLD})", v1_rate, v1_acc, "same candidates"),
     ]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--synthetic", type=int, default=500_000, help="extra synthetic entities for row 2 (0: skip)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--synthetic", type=int, default=500_000, help="extra synthetic entities for row 2 (0: skip)"
+    )
     parser.add_argument("--large-queries", type=int, default=1000, help="queries run on the large row")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     args = parser.parse_args()
@@ -297,10 +349,28 @@ def main() -> int:
     if args.synthetic:
         extra = synthetic_entities(args.synthetic)
         step = max(len(queries) // args.large_queries, 1)
-        rows += run_row(f"+{args.synthetic:,} synthetic", entities + extra, queries[::step], args.workers, console)
-    table = Table(title="Screening: queries/s, accuracy (same queries, same lists, same run)", title_justify="left")
-    for column in ("lists", "method", "queries", "queries/s", "Watchkeeper is", "recall", "false alerts", "notes"):
-        table.add_column(column, justify="right" if column in {"queries", "queries/s", "Watchkeeper is", "recall", "false alerts"} else "left")
+        rows += run_row(
+            f"+{args.synthetic:,} synthetic", entities + extra, queries[::step], args.workers, console
+        )
+    table = Table(
+        title="Screening: queries/s, accuracy (same queries, same lists, same run)", title_justify="left"
+    )
+    for column in (
+        "lists",
+        "method",
+        "queries",
+        "queries/s",
+        "Watchkeeper is",
+        "recall",
+        "false alerts",
+        "notes",
+    ):
+        table.add_column(
+            column,
+            justify="right"
+            if column in {"queries", "queries/s", "Watchkeeper is", "recall", "false alerts"}
+            else "left",
+        )
     for r in rows:
         table.add_row(*r)
     Console(width=200).print(table)
