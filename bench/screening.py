@@ -336,7 +336,7 @@ def main() -> int:
     parser.add_argument(
         "--synthetic", type=int, default=500_000, help="extra synthetic entities for row 2 (0: skip)"
     )
-    parser.add_argument("--large-queries", type=int, default=1000, help="queries run on the large row")
+    parser.add_argument("--large-queries", type=int, default=2000, help="queries run on the large row")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     args = parser.parse_args()
     if not EVAL.is_dir():
