@@ -26,7 +26,7 @@ PHONETIC_SIMILARITY = 0.8
 #: Share of a mistyped letter's weight that a typing error costs.
 TYPO_COST = 0.7
 #: How much the listed name's uncovered tokens count (0: not at all, 1: like the query's).
-LISTED_COVERAGE_POWER = float(__import__("os").environ.get("WK_POWER", "0.4"))
+LISTED_COVERAGE_POWER = 0.4
 
 
 @dataclass(frozen=True, slots=True)

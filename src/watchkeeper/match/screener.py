@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import countrynames
 
-from watchkeeper.match.index import NameIndex, normalize_identifier
+from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
 from watchkeeper.match.score import NameComparison, TokenPair, compare_weighted
 from watchkeeper.model import Entity, PartialDate
@@ -309,19 +309,7 @@ class Screener:
     def _identifier_match(self, query: ScreeningQuery, entity: Entity, identifier: str) -> ScreeningMatch:
         wanted = normalize_identifier(identifier)
         found = ""
-        for prop in (
-            "imoNumber",
-            "mmsi",
-            "passportNumber",
-            "idNumber",
-            "taxNumber",
-            "registrationNumber",
-            "leiCode",
-            "swiftBic",
-            "callSign",
-            "isin",
-            "dunsCode",
-        ):
+        for prop in ID_PROPERTIES:
             for value in entity.get(prop):
                 if normalize_identifier(value) == wanted:
                     found = f"{prop} {value}"
