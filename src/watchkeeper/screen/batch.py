@@ -15,13 +15,17 @@ Rows that cannot be screened (no name, an unknown type) go to
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from watchkeeper.errors import ListFormatError
@@ -129,7 +133,7 @@ def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
     return buffer.getvalue()
 
 
-def _screen_chunk(chunk: list[_Row]) -> tuple[str, int, list[_Row], int]:
+def _screen_chunk(chunk: list[_Row]) -> _ChunkResult:
     screener = _WORKER_SCREENER
     assert screener is not None
     text: list[str] = []
@@ -143,6 +147,25 @@ def _screen_chunk(chunk: list[_Row]) -> tuple[str, int, list[_Row], int]:
         alerts += len(matches)
         text.append(format_alerts(row.query.id, matches))
     return "".join(text), alerts, errors, len(chunk)
+
+
+_ChunkResult = tuple[str, int, list[_Row], int]
+
+
+def _bounded_map(pool: Pool, chunks: Iterator[list[_Row]], in_flight: int) -> Iterator[_ChunkResult]:
+    """Results in input order with at most `in_flight` chunks read ahead.
+
+    `Pool.imap` would read the whole input ahead of the workers; ten million
+    rows must not sit in memory waiting their turn.
+    """
+    pending: deque[AsyncResult[_ChunkResult]] = deque()
+    for chunk in itertools.islice(chunks, in_flight):
+        pending.append(pool.apply_async(_screen_chunk, (chunk,)))
+    while pending:
+        result = pending.popleft().get()
+        for chunk in itertools.islice(chunks, 1):
+            pending.append(pool.apply_async(_screen_chunk, (chunk,)))
+        yield result
 
 
 def _chunks(rows: Iterator[_Row], size: int) -> Iterator[list[_Row]]:
@@ -197,10 +220,16 @@ def run_batch(
         _WORKER_SCREENER = screener
         processes = workers or os.cpu_count() or 1
         context = multiprocessing.get_context("fork")
+        if processes > 1:
+            # Keep the collector in the workers off the index's objects: walking them
+            # would copy every page of the forked index into each worker.
+            gc.collect()
+            gc.freeze()
         pool = context.Pool(processes) if processes > 1 else None
+        finished = False
         try:
             results = (
-                pool.imap(_screen_chunk, _chunks(rows, chunk_rows))
+                _bounded_map(pool, _chunks(rows, chunk_rows), in_flight=2 * processes)
                 if pool is not None
                 else map(_screen_chunk, _chunks(rows, chunk_rows))
             )
@@ -229,10 +258,15 @@ def run_batch(
                 )
                 if on_progress is not None:
                     on_progress(done_rows)
+            finished = True
         finally:
             if pool is not None:
-                pool.close()
-                pool.join()
+                if finished:
+                    pool.close()
+                    pool.join()
+                else:
+                    pool.terminate()  # interrupted: the progress file says where to resume
+                gc.unfreeze()
             _WORKER_SCREENER = None
     progress_file.unlink(missing_ok=True)
     if not error_count:
