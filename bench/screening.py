@@ -1,6 +1,6 @@
 """Screening speed and accuracy: Watchkeeper against brute force and the yente pipeline.
 
-    make bench        # or: .venv/bin/python bench/screening.py [--synthetic 500000] [--large-queries 1000]
+    make bench        # or: .venv/bin/python bench/screening.py [--synthetic 500000] [--large-queries 6063]
 
 All methods screen the same queries (eval-dev queries.csv + cross_script.csv)
 against the same lists (OFAC SDN 2021-07-07 + UN), in the same run:
@@ -336,7 +336,7 @@ def main() -> int:
     parser.add_argument(
         "--synthetic", type=int, default=500_000, help="extra synthetic entities for row 2 (0: skip)"
     )
-    parser.add_argument("--large-queries", type=int, default=2000, help="queries run on the large row")
+    parser.add_argument("--large-queries", type=int, default=6063, help="queries run on the large row")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     args = parser.parse_args()
     if not EVAL.is_dir():

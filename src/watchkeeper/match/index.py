@@ -145,7 +145,7 @@ class NameIndex:
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
-        if token.latin and len(token.forms[0]) == 1:
+        if token.latin and len(token.forms[0]) == 1 and token.forms[0].isalpha():
             return 0.5  # an initial, or a stray letter from split punctuation
         known = [self._idf[f] for f in token.forms if f in self._idf]
         return min(known) if known else self._max_idf

@@ -32,6 +32,7 @@ class ComparableName:
     original: str
     tokens: tuple[NameToken, ...]
     script: str  # script of the name as written: latin, hangul, han, cyrillic, arabic
+    schema: str | None = None
 
     @property
     def compact(self) -> str:
@@ -101,4 +102,4 @@ def comparable(name: str, schema: str | None) -> ComparableName:
         for text, f in zip(texts, forms, strict=True)
         if f
     )
-    return ComparableName(original=name, tokens=built, script=script)
+    return ComparableName(original=name, tokens=built, script=script, schema=schema)

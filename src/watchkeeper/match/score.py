@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from watchkeeper.match.names import ComparableName, NameToken
 
@@ -90,8 +90,11 @@ def _similarity(
                 continue
             distance = OSA.distance(x, y, score_cutoff=edits)
             if distance <= edits:
-                # A typing error costs less than the share of letters it touches.
-                best = max(best, 1.0 - TYPO_COST * distance / longest)
+                # A typing error costs less than the share of letters it touches; two
+                # letters swapped ("ARSAHM") is the commonest error and costs half.
+                swaps = (Levenshtein.distance(x, y, score_cutoff=2 * distance) - distance) if distance else 0
+                cost = TYPO_COST * (distance - 0.5 * min(swaps, distance))
+                best = max(best, 1.0 - cost / longest)
     how = "spelling"
     if best < PHONETIC_SIMILARITY and not transliterated:
         for key in a_keys:
@@ -214,7 +217,9 @@ def compare_weighted(
     total_l = sum(w if (j in used_l or not l_[j].optional) else w * 0.2 for j, w in enumerate(l_weights))
     q_cov = matched_q / total_q if total_q else 0.0
     l_cov = matched_l / total_l if total_l else 0.0
-    score = q_cov * (l_cov**LISTED_COVERAGE_POWER)
+    # A ship's name is short and every word of it counts: ORION is not ORION STAR.
+    power = 1.0 if listed.schema == "Vessel" else LISTED_COVERAGE_POWER
+    score = q_cov * (l_cov**power)
     compact = compact_similarity(query, listed) if score < 1.0 else 0.0
     if compact > score:
         # Written together or apart ("MIRIM2" / "MI RIM 2", "DAIHONGDAN" / "DAI HONG DAN").
