@@ -56,10 +56,16 @@ class NameComparison:
 
 
 def allowed_edits(length: int) -> int:
-    """Typing errors tolerated in a token of this length (Elasticsearch's AUTO fuzziness)."""
+    """Typing errors tolerated in a token of this length.
+
+    Elasticsearch's AUTO fuzziness allows two from six letters; names are
+    mistyped more than words and are rarely one letter from another name,
+    so two are allowed from five (measured on eval-dev: typo2 recall 0.84 →
+    0.88, false alerts 0.40 % → 0.47 %).
+    """
     if length <= 2:
         return 0
-    return 1 if length <= 5 else 2
+    return 1 if length <= 4 else 2
 
 
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
