@@ -25,7 +25,13 @@ from watchkeeper.cli import (
     out,
 )
 from watchkeeper.match.evaluate import evaluate, read_labelled
-from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener, ScreeningQuery, query_schema
+from watchkeeper.match.screener import (
+    DEFAULT_THRESHOLD,
+    Screener,
+    ScreeningQuery,
+    query_schema,
+    token_summary,
+)
 from watchkeeper.model import ListVersion
 from watchkeeper.screen.batch import run_batch
 from watchkeeper.screen.loader import screener_from_store
@@ -148,8 +154,7 @@ def print_alerts(path: Path) -> None:
     for row in rows:
         explanation = json.loads(row["explanation"])
         why = " ".join(
-            t["query"] if t["query"] == t["listed"] else f"{t['query']}≈{t['listed']}"
-            for t in explanation["tokens"]
+            token_summary(t["query"], t["listed"], t["how"]) for t in explanation["tokens"]
         ) or "; ".join(f"{f['feature']} {f['query']}" for f in explanation["features"])
         table.add_row(row["query_id"], row["score"], row["entity_id"], row["matched_name"], why)
     out.print(table)

@@ -98,6 +98,13 @@ class Feature:
         return {"feature": self.name, "effect": self.effect, "query": self.query, "listed": self.listed}
 
 
+def token_summary(query: str, listed: str, how: str) -> str:
+    """One aligned token pair for people: `kim`, `김=kim`, `hrenndez≈hernandez`."""
+    if how == "exact":
+        return query if query == listed else f"{query}={listed}"
+    return f"{query}≈{listed}"
+
+
 @dataclass(frozen=True)
 class MatchExplanation:
     """Why a listed entity was returned: the names aligned, token by token, and other evidence."""
@@ -125,12 +132,7 @@ class MatchExplanation:
 
     def summary(self) -> str:
         """One line for tables: `김=jong`, `hrenndez≈hernandez`, unmatched tokens, evidence."""
-        parts = []
-        for p in self.tokens:
-            if p.how == "exact":
-                parts.append(p.query if p.query == p.listed else f"{p.query}={p.listed}")
-            else:
-                parts.append(f"{p.query}≈{p.listed}")
+        parts = [token_summary(p.query, p.listed, p.how) for p in self.tokens]
         text = f"{self.listed_name}: " + " ".join(parts) if parts else self.listed_name
         if self.unmatched_query:
             text += f"; unmatched {' '.join(self.unmatched_query)}"
