@@ -50,6 +50,10 @@ def test_reorder_listed(listed: str, expected: str) -> None:
         ("KERMAN SHIPPING COMPANY LIMITRD", "Organization", ["kerman", "shipping"]),
         ("DAVAR SHIPPING CO LDT", "Organization", ["davar", "shipping"]),
         ("MAULAWI Abdul Kabir", "Person", ["abdul", "kabir"]),
+        ("MAULAWY Abdul Kabir", "Person", ["abdul", "kabir"]),  # a mistyped title is still a title
+        ("Hafez AL-ASSAD", "Person", ["hafez", "al", "assad"]),  # a name a letter away from the title Hafiz
+        ("ALAM ALTHRWA LCL CO", "Organization", ["alam", "althrwa"]),  # mistyped LLC in the legal tail
+        ("EIGHTH OCEAN GBH & CO. KG", "Organization", ["eighth", "ocean"]),
         ("Taha Rifa'i Ahmad MUSA", "Person", ["taha", "rifai", "ahmad", "musa"]),
         ("MT DESTINY", "Vessel", ["destiny"]),
         ("M/V STAR EAGLE", "Vessel", ["star", "eagle"]),

@@ -201,15 +201,36 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
             if matched:
                 i += matched
                 continue
-        if not is_legal_form(token, final=i == len(tokens) - 1 and i > 0):
+        if not is_legal_form(token, final=i > 0 and _trailing_legal(tokens, i + 1)):
             out.append(token)
         i += 1
     # A name that is only a legal form ("Company Ltd") keeps its words.
     return out or tokens
 
 
+def _trailing_legal(tokens: list[str], start: int) -> bool:
+    """True when every token from `start` on is a legal form: the name's legal-form tail."""
+    return all(t in LEGAL_FORMS for t in tokens[start:])
+
+
+_LONG_HONORIFICS = tuple(h for h in HONORIFICS if len(h) >= 6)
+
+
+@lru_cache(maxsize=65536)
+def is_honorific(token: str) -> bool:
+    """A title, or a long one with a typing error ("MAULAWY", "SHEIKHH").
+
+    Short titles must be exact: "Hafez" is a name a letter away from the title "Hafiz".
+    """
+    if token in HONORIFICS:
+        return True
+    if len(token) >= 6:
+        return any(OSA.distance(token, h, score_cutoff=1) <= 1 and token[0] == h[0] for h in _LONG_HONORIFICS)
+    return False
+
+
 def strip_honorifics(tokens: list[str]) -> list[str]:
-    out = [t for t in tokens if t not in HONORIFICS]
+    out = [t for t in tokens if not is_honorific(t)]
     return out or tokens
 
 

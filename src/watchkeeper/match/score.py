@@ -119,7 +119,7 @@ def compact_similarity(query: ComparableName, listed: ComparableName) -> float:
     if len(query.tokens) == len(listed.tokens):
         return 0.0  # split the same way: the token alignment already saw every difference
     longest = max(len(a), len(b))
-    edits = 0 if longest < 6 else (1 if longest < 12 else 2)
+    edits = 0 if longest < 8 else 1
     distance = OSA.distance(a, b, score_cutoff=edits)
     return 1.0 - TYPO_COST * distance / longest if distance <= edits else 0.0
 
