@@ -9,7 +9,6 @@ it has any alert.
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,10 +130,3 @@ def evaluate(
         if progress is not None:
             progress(done)
     return EvalReport(kinds, screener.threshold if threshold is None else threshold)
-
-
-def failures_by_kind(report: EvalReport) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for kind in report.kinds.values():
-        out[kind.kind].extend(kind.misses)
-    return out
