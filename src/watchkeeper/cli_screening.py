@@ -15,14 +15,14 @@ from rich.table import Table
 from watchkeeper.cli import (
     HomeOption,
     JsonFlag,
-    _emit_json,
-    _parse_date,
-    _reported,
-    _settings,
-    _store,
     app,
+    emit_json,
     err,
+    open_store,
     out,
+    parse_date_option,
+    reported_errors,
+    settings_for,
 )
 from watchkeeper.match.evaluate import evaluate, read_labelled
 from watchkeeper.match.screener import (
@@ -61,9 +61,9 @@ def _versions_text(versions: list[ListVersion]) -> str:
 def _load(
     home: Path | None, lists: str | None, as_of: str | None, threshold: float
 ) -> tuple[Screener, list[ListVersion]]:
-    settings = _settings(home)
-    day: date | None = _parse_date(as_of, "--as-of")
-    with _store(settings) as store:
+    settings = settings_for(home)
+    day: date | None = parse_date_option(as_of, "--as-of")
+    with open_store(settings) as store:
         return screener_from_store(store, _lists(lists), day, threshold)
 
 
@@ -93,14 +93,14 @@ def screen(
     which listed token and how (exact, spelling, phonetic, joined), what was left
     unmatched, and the evidence from birth date, country and identifiers.
     """
-    with _reported():
+    with reported_errors():
         query = ScreeningQuery(
             name=name, schema=query_schema(type_), birth_date=dob, country=country, identifier=identifier
         )
         screener, versions = _load(home, lists, as_of, threshold)
         matches = screener.screen(query, limit=limit)
         if as_json:
-            _emit_json(
+            emit_json(
                 {
                     "query": {
                         "name": name,
@@ -190,7 +190,7 @@ def batch(
     be screened are listed in OUTPUT.errors.csv with their line; the exit status
     is then 2.
     """
-    with _reported():
+    with reported_errors():
         screener, versions = _load(home, lists, as_of, threshold)
         total = _count_rows(input_csv)
         lists_key = _versions_text(versions)
@@ -216,7 +216,7 @@ def batch(
             "lists": [v.to_dict() for v in versions],
         }
         if as_json:
-            _emit_json(report)
+            emit_json(report)
         else:
             resumed = f" (resumed after row {summary.resumed_from:,})" if summary.resumed_from else ""
             out.print(
@@ -248,7 +248,7 @@ def eval_command(
     positive is found when one of its expected entities is alerted; a negative
     raises a false alert when anything is.
     """
-    with _reported():
+    with reported_errors():
         screener, versions = _load(home, lists, as_of, threshold)
         queries = [q for path in files for q in read_labelled(path)]
         columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -256,7 +256,7 @@ def eval_command(
             task = progress.add_task("queries", total=len(queries))
             report = evaluate(screener, queries, progress=lambda done: progress.update(task, completed=done))
         if as_json:
-            _emit_json({**report.to_dict(), "lists": [v.to_dict() for v in versions]})
+            emit_json({**report.to_dict(), "lists": [v.to_dict() for v in versions]})
             return
         table = Table(
             title=f"Accuracy at threshold {threshold} against {_versions_text(versions)}",
