@@ -64,7 +64,7 @@ def _load(
     settings = settings_for(home)
     day: date | None = parse_date_option(as_of, "--as-of")
     with open_store(settings) as store:
-        return screener_from_store(store, _lists(lists), day, threshold)
+        return screener_from_store(store, _lists(lists), day, threshold, cache=settings.home / "index")
 
 
 @app.command()

@@ -1,37 +1,104 @@
-"""A `Screener` over what the store lists: all sources or some, now or on a past date."""
+"""A `Screener` over what the store lists: all sources or some, now or on a past date.
+
+The screener (entities and candidate index) is built once per set of list
+versions and kept in `index/` under the store's folder; a later command that
+screens against the same versions with the same matching code loads it
+instead of rebuilding it (under a second instead of several).
+"""
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import json
+import os
+import pickle
+import tempfile
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
+import watchkeeper.match
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import Entity, ListVersion
 from watchkeeper.store.base import ListStore
+
+#: Indexes kept per folder; older ones are removed when a new one is written.
+KEEP_INDEXES = 3
+
+
+def chosen_versions(
+    store: ListStore, sources: Sequence[str] | None = None, as_of: date | None = None
+) -> list[ListVersion]:
+    """The version of each chosen source (default: all) in force now or on `as_of`."""
+    loaded = store.sources()
+    chosen = list(sources) if sources else loaded
+    unknown = [s for s in chosen if s not in loaded]
+    if unknown:
+        raise NotFound(f"no list loaded for {', '.join(unknown)}; loaded: {', '.join(loaded) or 'none'}")
+    versions = []
+    for source in chosen:
+        version = store.version_on(source, as_of) if as_of else store.version(source)
+        if version is not None:  # None: the source had no version yet on that date
+            versions.append(version)
+    if not versions:
+        raise NotFound("no listed entities to screen against" + (f" on {as_of}" if as_of else ""))
+    return versions
 
 
 def listed_entities(
     store: ListStore, sources: Sequence[str] | None = None, as_of: date | None = None
 ) -> tuple[list[Entity], list[ListVersion]]:
     """Entities listed by the chosen sources (default: all), and the versions they come from."""
-    chosen = list(sources) if sources else store.sources()
-    unknown = [s for s in chosen if s not in store.sources()]
-    if unknown:
-        raise NotFound(
-            f"no list loaded for {', '.join(unknown)}; loaded: {', '.join(store.sources()) or 'none'}"
-        )
-    entities: list[Entity] = []
-    versions: list[ListVersion] = []
-    for source in chosen:
-        version = store.version_on(source, as_of) if as_of else store.version(source)
-        if version is None:
-            continue  # the source had no version yet on that date
-        versions.append(version)
-        entities.extend(store.entities(source, version.seq))
-    if not entities:
-        raise NotFound("no listed entities to screen against" + (f" on {as_of}" if as_of else ""))
+    versions = chosen_versions(store, sources, as_of)
+    entities = [e for v in versions for e in store.entities(v.source, v.seq)]
     return entities, versions
+
+
+def _code_fingerprint() -> str:
+    """Hash of the matching code: an index built by other code is not reused."""
+    digest = hashlib.sha256()
+    folder = Path(watchkeeper.match.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def index_key(versions: Sequence[ListVersion]) -> str:
+    parts = sorted((v.source, v.seq, v.sha256) for v in versions)
+    payload = json.dumps({"versions": parts, "code": _code_fingerprint()})
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def _load(path: Path) -> Screener | None:
+    try:
+        enabled = gc.isenabled()
+        gc.disable()  # unpickling millions of small objects: the collector would walk them all
+        try:
+            with path.open("rb") as handle:
+                screener = pickle.load(handle)
+        finally:
+            if enabled:
+                gc.enable()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # a damaged or outdated file is rebuilt, never trusted
+    return screener if isinstance(screener, Screener) else None
+
+
+def _save(folder: Path, path: Path, screener: Screener) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(screener, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)  # readers see the old file or the whole new one
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        return
+    kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[KEEP_INDEXES:]:
+        old.unlink(missing_ok=True)
 
 
 def screener_from_store(
@@ -39,6 +106,16 @@ def screener_from_store(
     sources: Sequence[str] | None = None,
     as_of: date | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    cache: Path | None = None,
 ) -> tuple[Screener, list[ListVersion]]:
-    entities, versions = listed_entities(store, sources, as_of)
-    return Screener(entities, threshold=threshold), versions
+    """A screener over the chosen list versions, loaded from `cache` when one was built before."""
+    versions = chosen_versions(store, sources, as_of)
+    path = cache / f"{index_key(versions)}.pickle" if cache is not None else None
+    screener = _load(path) if path is not None and path.exists() else None
+    if screener is None:
+        entities = [e for v in versions for e in store.entities(v.source, v.seq)]
+        screener = Screener(entities, threshold=threshold)
+        if cache is not None and path is not None:
+            _save(cache, path, screener)
+    screener.threshold = threshold
+    return screener, versions

@@ -1,0 +1,67 @@
+"""The screener over the store, built once per set of list versions and reused."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUNDLED, shared
+from watchkeeper.errors import NotFound
+from watchkeeper.match.screener import ScreeningQuery
+from watchkeeper.screen.loader import chosen_versions, screener_from_store
+from watchkeeper.sources import parse_list
+from watchkeeper.store import SqliteStore
+
+QUERY = ScreeningQuery(name="리원호", schema="Person")
+
+
+def test_index_is_built_once_and_reused(store: SqliteStore, tmp_path: Path) -> None:
+    store.import_snapshot(parse_list(BUNDLED / "un/consolidated-2026-02-27.xml.gz"))
+    cache = tmp_path / "index"
+    first, versions = screener_from_store(store, cache=cache)
+    [saved] = list(cache.glob("*.pickle"))
+    stamp = saved.stat().st_mtime_ns
+    second, _ = screener_from_store(store, cache=cache, threshold=0.9)
+    assert saved.stat().st_mtime_ns == stamp  # loaded, not rebuilt
+    assert second is not first
+    assert second.threshold == 0.9
+    assert (
+        [m.entity.id for m in second.screen(QUERY)]
+        == [m.entity.id for m in first.screen(QUERY)]
+        == ["un:KPi.033"]
+    )
+    assert [v.label for v in versions] == ["un@1 (2026-02-27)"]
+
+
+def test_a_damaged_index_file_is_rebuilt(store: SqliteStore, tmp_path: Path) -> None:
+    store.import_snapshot(parse_list(BUNDLED / "un/consolidated-2026-02-27.xml.gz"))
+    cache = tmp_path / "index"
+    screener_from_store(store, cache=cache)
+    [saved] = list(cache.glob("*.pickle"))
+    saved.write_bytes(saved.read_bytes()[:1000])
+    screener, _ = screener_from_store(store, cache=cache)
+    assert [m.entity.id for m in screener.screen(QUERY)] == ["un:KPi.033"]
+    assert saved.stat().st_size > 1000
+
+
+def test_a_new_list_version_gets_a_new_index(store: SqliteStore, tmp_path: Path) -> None:
+    cache = tmp_path / "index"
+    store.import_snapshot(parse_list(shared("ofac/sdn-history/sdn-2022-02-03.csv.gz")))
+    before, _ = screener_from_store(store, cache=cache)
+    store.import_snapshot(parse_list(shared("ofac/sdn-history/sdn-2022-03-01.csv.gz")))
+    after, _ = screener_from_store(store, cache=cache)
+    assert len(list(cache.glob("*.pickle"))) == 2
+    assert len(after.index.entities) - len(before.index.entities) == 173
+    as_of, versions = screener_from_store(store, as_of=date(2022, 2, 10), cache=cache)
+    assert [v.published for v in versions] == [date(2022, 2, 3)]
+    assert len(as_of.index.entities) == len(before.index.entities)
+
+
+def test_unknown_or_not_yet_published_lists(store: SqliteStore) -> None:
+    store.import_snapshot(parse_list(BUNDLED / "un/consolidated-2026-02-27.xml.gz"))
+    with pytest.raises(NotFound, match="no list loaded for uk"):
+        chosen_versions(store, ["uk"])
+    with pytest.raises(NotFound, match="on 2020-01-01"):
+        chosen_versions(store, None, date(2020, 1, 1))
