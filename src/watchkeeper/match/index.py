@@ -143,6 +143,12 @@ class NameIndex:
         self.postings.clear()
         self._lengths = np.array(self.name_lengths, dtype=np.float32)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The per-query cache is not part of the index: a saved index starts without it.
+        state = dict(self.__dict__)
+        state["_credit_cache"] = {}
+        return state
+
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
         if token.latin and len(token.forms[0]) == 1 and token.forms[0].isalpha():

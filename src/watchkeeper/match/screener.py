@@ -249,6 +249,9 @@ class Screener:
             weights = [self.index.weight(t) for t in prepared.tokens]
             for name_id in self.index.candidates(prepared, self.candidate_limit):
                 listed = self.index.names[name_id]
+                held = results.get(listed.entity)
+                if held is not None and held.score >= 1.0:
+                    continue  # another name of this entity already matched fully
                 entity = self.index.entities[listed.entity]
                 if allowed is not None and entity.schema not in allowed:
                     continue
@@ -257,7 +260,6 @@ class Screener:
                 match = self.score_listed_name(
                     query, prepared, listed.name, listed.strong, entity, weights, listed.weights
                 )
-                held = results.get(listed.entity)
                 if held is None or match.score > held.score:
                     results[listed.entity] = match
         ranked = sorted(
