@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from tests.conftest import shared
-from watchkeeper.model import Entity
 from watchkeeper.sources import parse_list
+from watchkeeper.sources.base import ParsedEntity
 from watchkeeper.store import SqliteStore
 
 FEB = "ofac/sdn-history/sdn-2022-02-03.csv.gz"
@@ -28,28 +27,14 @@ def test_incremental_import_stores_what_a_full_parse_gives(tmp_path: Path) -> No
     assert left == [e.content_hash() for e in sorted(parse_list(shared(MAR)).entities, key=lambda e: e.id)]
 
 
-@dataclass(frozen=True)
-class _Rekeyed:
-    """An input record under another record key, as after a parser upgrade."""
-
-    entity: Entity
-    record_key: str
-
-    @property
-    def id(self) -> str:
-        return self.entity.id
-
-    def build(self) -> Entity:
-        return self.entity
-
-
 def test_new_record_keys_with_the_same_content_are_not_amendments(store: SqliteStore) -> None:
     snapshot = parse_list(shared(FEB))
     store.import_snapshot(snapshot)
     rekeyed = dataclasses.replace(
         snapshot,
         sha256="0" * 64,
-        pending=tuple(_Rekeyed(e, "v2:" + e.id) for e in snapshot.entities),
+        # The same entities under other record keys, as after a parser upgrade.
+        pending=tuple(ParsedEntity(e, "v2:" + e.id) for e in snapshot.entities),
     )
     result = store.import_snapshot(rekeyed)
     assert (result.version.added, result.version.removed, result.version.amended) == (0, 0, 0)
