@@ -95,16 +95,19 @@ def test_rows_that_cannot_be_screened_are_reported_with_their_line(
         "A1,Jorge Milton CIFUENTES VILLA,person,,,\n"
         "A2,,person,,,\n"
         "A3,Someone,spaceship,,,\n"
-        ",Nameless id,person,,,\n",
+        ",Nameless id,person,,,\n"
+        "A5,Someone,person,1990-13-01,,\n",
         encoding="utf-8",
     )
     output = tmp_path / "out.csv"
     summary = run_batch(screener, source, output, workers=1)
-    assert (summary.rows, summary.errors) == (4, 3)
+    assert (summary.rows, summary.errors) == (5, 4)
     assert summary.errors_file is not None
     errors = read(summary.errors_file)
-    assert [(e["line"], e["id"]) for e in errors] == [("3", "A2"), ("4", "A3"), ("5", "")]
+    assert [(e["line"], e["id"]) for e in errors] == [("3", "A2"), ("4", "A3"), ("5", ""), ("6", "A5")]
+    assert "nothing to screen" in errors[0]["error"]
     assert "unknown type 'spaceship'" in errors[1]["error"]
+    assert "dob '1990-13-01' is not a date" in errors[3]["error"]
     assert [a["query_id"] for a in read(output)] == ["A1"]
 
 
@@ -134,3 +137,10 @@ def test_batch_and_eval_from_the_command_line(tmp_path: Path) -> None:
     assert report["false_alert_rate"] == 0.0
     screen = json.loads(wk(tmp_path, "screen", "Дерипаска Олег", "--json").stdout)
     assert screen["matches"][0]["entity_id"] == "ofac-sdn:24283"
+    # A blank name or a bad birth date is refused, never reported as "no match".
+    blank = wk(tmp_path, "screen", "  ", check=False)
+    assert blank.returncode == 2
+    assert "nothing to screen" in blank.stderr
+    bad_dob = wk(tmp_path, "screen", "Kim Jong Un", "--dob", "1984-02-30", check=False)
+    assert bad_dob.returncode == 2
+    assert "dob '1984-02-30' is not a date" in bad_dob.stderr

@@ -85,6 +85,20 @@ class ScreeningQuery:
     id: str = ""
 
 
+def check_query(query: ScreeningQuery) -> None:
+    """Refuse a query that cannot be screened as asked, naming the field.
+
+    A blank name or an unreadable birth date must never pass as "no match".
+    """
+    if not (query.name or "").strip() and not (query.identifier or "").strip():
+        raise ValueError("nothing to screen: give a name or an identifier")
+    if query.birth_date and _query_dates(query.birth_date) is None:
+        raise ValueError(f"dob {query.birth_date!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    if query.country and country_code(query.country) is None:
+        raise ValueError(f"country {query.country!r} is not a country name or ISO code")
+    query_schema(query.schema)
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One piece of evidence beyond the name, and what it did to the score."""
@@ -229,6 +243,7 @@ class Screener:
         limit: int = 10,
         sources: frozenset[str] | None = None,
     ) -> list[ScreeningMatch]:
+        check_query(query)
         floor = self.threshold if threshold is None else threshold
         schema = query_schema(query.schema)
         allowed = COMPATIBLE.get(schema) if schema else None

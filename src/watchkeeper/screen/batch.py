@@ -29,7 +29,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from watchkeeper.errors import ListFormatError
-from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, query_schema
+from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, query_schema
 
 OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
 INPUT_COLUMNS = ("id", "name", "type", "dob", "country", "identifier")
@@ -96,24 +96,19 @@ def _parse_row(line: int, record: dict[str, str | None]) -> _Row:
         return _Row(line, None, "more fields than the header has", query_id)
     if not query_id:
         return _Row(line, None, "empty id")
-    if not name and not identifier:
-        return _Row(line, None, "neither name nor identifier", query_id)
     try:
-        schema = query_schema(get("type"))
-    except ValueError as exc:
-        return _Row(line, None, str(exc), query_id)
-    return _Row(
-        line,
-        ScreeningQuery(
+        query = ScreeningQuery(
             name=name,
-            schema=schema,
+            schema=query_schema(get("type")),
             birth_date=get("dob") or None,
             country=get("country") or None,
             identifier=identifier or None,
             id=query_id,
-        ),
-        "",
-    )
+        )
+        check_query(query)
+    except ValueError as exc:
+        return _Row(line, None, str(exc), query_id)
+    return _Row(line, query, "")
 
 
 def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
