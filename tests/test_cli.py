@@ -105,3 +105,34 @@ def test_every_format_loads_from_the_cli(tmp_path: Path, relative: str, source: 
     assert result["version"]["source"] == source
     assert result["version"]["partial"] is partial
     assert result["version"]["added"] == result["version"]["record_count"] > 0
+
+
+def test_staleness_limit_is_configurable(tmp_path: Path) -> None:
+    path = shared("un/consolidated-2026-02-27.xml")
+    wk(tmp_path, "lists", "load", str(path))
+    stale = wk(tmp_path, "lists")
+    assert "warning: un is" in stale.stderr
+    fresh = wk(tmp_path, "lists", env={"WATCHKEEPER_MAX_LIST_AGE_DAYS": "100000"})
+    assert "warning" not in fresh.stderr
+    report = json.loads(wk(tmp_path, "lists", "--json").stdout)
+    assert report[0]["stale"] is True
+    assert report[0]["listed_by_schema"] == {"Person": 730, "Organization": 273}
+
+
+def test_entity_shows_the_publishers_record(tmp_path: Path) -> None:
+    wk(tmp_path, "lists", "load", str(shared("un/consolidated-2026-02-27.xml")))
+    shown = wk(tmp_path, "entity", "show", "un:KPi.033", "--record").stdout
+    assert "<REFERENCE_NUMBER>KPi.033</REFERENCE_NUMBER>" in shown
+    assert "un@1 (2026-02-27) → current" in shown
+
+
+def test_diff_needs_an_earlier_version(tmp_path: Path) -> None:
+    wk(tmp_path, "lists", "load", str(shared("un/consolidated-2026-02-27.xml")))
+    first = json.loads(wk(tmp_path, "lists", "diff", "un", "--json").stdout)
+    assert (first["from"], first["added"], first["removed"]) == (None, 1003, 0)  # a first version adds all
+    backwards = wk(tmp_path, "lists", "diff", "un", "1", "1", check=False)
+    assert backwards.returncode == 2
+    assert "diff needs an earlier FROM than TO" in backwards.stderr
+    unknown = wk(tmp_path, "lists", "history", "eu", check=False)
+    assert unknown.returncode == 2
+    assert "no versions of source 'eu'" in unknown.stderr
