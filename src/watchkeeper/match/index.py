@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.match.names import ComparableName, NameToken, comparable
-from watchkeeper.model import Entity
+from watchkeeper.model import Entity, PartialDate
 
 #: Name properties screened, and whether a match on them is a strong one.
 NAME_PROPERTIES = (("name", True), ("alias", True), ("previousName", True), ("weakAlias", False))
@@ -142,6 +142,11 @@ class NameIndex:
         }
         self.postings.clear()
         self._lengths = np.array(self.name_lengths, dtype=np.float32)
+        self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
+
+    def birth_dates(self, entity: Entity) -> tuple[PartialDate, ...]:
+        """An entity's birth dates, parsed once when the index was built."""
+        return self._birth_dates.get(entity.id, ())
 
     def __getstate__(self) -> dict[str, object]:
         # The per-query cache is not part of the index: a saved index starts without it.

@@ -33,15 +33,10 @@ class ComparableName:
     tokens: tuple[NameToken, ...]
     script: str  # script of the name as written: latin, hangul, han, cyrillic, arabic
     schema: str | None = None
-
-    @property
-    def compact(self) -> str:
-        """The name in its first Latin spelling without spaces: "daihongdan"."""
-        return "".join(t.forms[0] for t in self.tokens if t.forms)
-
-    @property
-    def latin_written(self) -> bool:
-        return all(t.latin for t in self.tokens)
+    #: The name in its first Latin spelling without spaces: "daihongdan".
+    compact: str = ""
+    #: Every token written in Latin letters (not transliterated by us).
+    latin_written: bool = True
 
     @property
     def latin(self) -> str:
@@ -102,4 +97,11 @@ def comparable(name: str, schema: str | None) -> ComparableName:
         for text, f in zip(texts, forms, strict=True)
         if f
     )
-    return ComparableName(original=name, tokens=built, script=script, schema=schema)
+    return ComparableName(
+        original=name,
+        tokens=built,
+        script=script,
+        schema=schema,
+        compact="".join(t.forms[0] for t in built),
+        latin_written=all(t.latin for t in built),
+    )

@@ -167,6 +167,7 @@ class ScreeningMatch:
         return self.entity.source
 
 
+@lru_cache(maxsize=4096)
 def _query_dates(value: str | None) -> PartialDate | None:
     if not value:
         return None
@@ -185,12 +186,19 @@ def birth_date_feature(query: str | None, listed: tuple[PartialDate, ...]) -> Fe
     for candidate in listed:
         if candidate.end is None and candidate.start == wanted.start and len(wanted.start) == 10:
             return Feature("dob_exact", f"+{DOB_EXACT_BONUS}", wanted.start, listed_text)
-        low, high = candidate.earliest(), candidate.latest()
-        if wanted.earliest() <= high and wanted.latest() >= low:
+        low, high = _bounds(candidate)
+        wanted_low, wanted_high = _bounds(wanted)
+        if wanted_low <= high and wanted_high >= low:
             best = best or Feature("dob_year", f"+{DOB_YEAR_BONUS}", wanted.start, listed_text)
         elif _years_apart(wanted, low, high) <= 1:
             best = best or Feature("dob_near", "+0", wanted.start, listed_text)
     return best or Feature("dob_conflict", f"×{DOB_CONFLICT_FACTOR}", wanted.start, listed_text)
+
+
+@lru_cache(maxsize=65536)
+def _bounds(value: PartialDate) -> tuple[date, date]:
+    """First and last day a partial date can mean (cached: listed dates recur across queries)."""
+    return value.earliest(), value.latest()
 
 
 def _years_apart(wanted: PartialDate, low: date, high: date) -> int:
@@ -304,7 +312,7 @@ class Screener:
         if not strong:
             features.append(Feature("weak_alias", f"×{WEAK_ALIAS_FACTOR}", "", listed.original))
         if entity.schema == "Person":
-            dob = birth_date_feature(query.birth_date, entity.birth_dates)
+            dob = birth_date_feature(query.birth_date, self.index.birth_dates(entity))
             if dob is not None:
                 features.append(dob)
         country = country_feature(query.country, entity)
