@@ -22,5 +22,9 @@ class ImportRejected(WatchkeeperError):
     """A well-formed file the store refuses to import as a new version."""
 
 
+class AlreadyImported(ImportRejected):
+    """The very same file (by SHA-256) is already a version of this source."""
+
+
 class NotFound(WatchkeeperError):
     """An entity, source or version that the store does not hold."""

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from watchkeeper.errors import ImportRejected, WatchkeeperError
+from watchkeeper.errors import AlreadyImported, WatchkeeperError
 from watchkeeper.sources import parse_list
 from watchkeeper.store.base import ImportResult, ListStore
 
@@ -129,9 +129,7 @@ def fetch_source(
         try:
             result = store.import_snapshot(snapshot, allow_shrink=allow_shrink, max_shrink=max_shrink)
             outcome = FetchOutcome(source, "imported", f"imported as {result.version.label}", result)
-        except ImportRejected as exc:
-            if "already imported" not in str(exc):
-                raise
+        except AlreadyImported:
             outcome = FetchOutcome(source, "unchanged", "content identical to a version already stored")
         if current.exists():
             shutil.rmtree(current)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from watchkeeper.errors import ImportRejected
+from watchkeeper.errors import AlreadyImported, ImportRejected
 from watchkeeper.model import ListVersion
 from watchkeeper.sources import parse_list
 from watchkeeper.store.base import ImportResult, ListStore
@@ -45,9 +45,11 @@ def load_bundled(store: ListStore, data_dir: Path) -> list[LoadOutcome]:
         snapshot = parse_list(path)
         try:
             result = store.import_snapshot(snapshot)
-        except ImportRejected as exc:
-            status = "already-loaded" if "already imported" in str(exc) else "skipped"
-            outcomes.append(LoadOutcome(str(path), status, str(exc)))
+        except AlreadyImported as exc:
+            outcomes.append(LoadOutcome(str(path), "already-loaded", str(exc)))
+            continue
+        except ImportRejected as exc:  # e.g. the store holds a newer version
+            outcomes.append(LoadOutcome(str(path), "skipped", str(exc)))
             continue
         outcomes.append(LoadOutcome(str(path), "imported", result.version.label, result))
     return outcomes

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from hashlib import sha256
 from pathlib import Path
 
-from watchkeeper.errors import ImportRejected, ListFormatError, NotFound
+from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound
 from watchkeeper.model import Entity, EntityChange, FieldChange, ListVersion, diff_entities, split_entity_id
 from watchkeeper.sources.base import ListSnapshot, PendingEntity, paused_gc
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
@@ -266,7 +266,7 @@ class SqliteStore:
         ).fetchone()
         if row is not None:
             version = _version(row)
-            raise ImportRejected(
+            raise AlreadyImported(
                 f"{snapshot.path}: this file (sha256 {snapshot.sha256[:12]}…) was already imported "
                 f"as {version.label} on {version.imported_at}"
             )
