@@ -7,6 +7,7 @@ the exit status is 2 for bad input, 1 for anything else that failed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -50,14 +51,7 @@ HomeOption = Annotated[
 
 def settings_for(home: Path | None) -> Settings:
     settings = Settings.from_env()
-    if home is not None:
-        settings = Settings(
-            home=home,
-            max_list_age_days=settings.max_list_age_days,
-            max_shrink=settings.max_shrink,
-            urls=settings.urls,
-        )
-    return settings
+    return dataclasses.replace(settings, home=home) if home is not None else settings
 
 
 @contextmanager

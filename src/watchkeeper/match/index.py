@@ -103,7 +103,6 @@ class NameIndex:
         self._credit_cache: dict[
             tuple[tuple[str, ...], tuple[str, ...]], list[tuple[npt.NDArray[np.int32], float]]
         ] = {}
-        self.name_lengths: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.identifiers: dict[str, list[int]] = defaultdict(list)
         forms: Counter[str] = Counter()
@@ -118,7 +117,6 @@ class NameIndex:
                     seen.add(signature)
                     name_id = len(self.names)
                     self.names.append(ListedName(position, name, strong))
-                    self.name_lengths.append(len(name.tokens))
                     keys: set[str] = join_keys(name.tokens)
                     keys.add("=" + name.compact)
                     for token in name.tokens:
@@ -141,7 +139,7 @@ class NameIndex:
             key: np.fromiter(ids, dtype=np.int32, count=len(ids)) for key, ids in self.postings.items()
         }
         self.postings.clear()
-        self._lengths = np.array(self.name_lengths, dtype=np.float32)
+        self._lengths = np.array([len(n.name.tokens) for n in self.names], dtype=np.float32)
         self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
 
     def birth_dates(self, entity: Entity) -> tuple[PartialDate, ...]:

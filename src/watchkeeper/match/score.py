@@ -68,11 +68,6 @@ def allowed_edits(length: int) -> int:
     return 1 if length <= 4 else 2
 
 
-def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
-    """How alike two tokens are (0-1), and how: exact, spelling, phonetic."""
-    return _similarity(a.forms, b.forms, a.keys, b.keys, a.latin and b.latin)
-
-
 @lru_cache(maxsize=1 << 18)
 def _similarity(
     a_forms: tuple[str, ...],
@@ -161,9 +156,8 @@ def _alignment_candidates(q: tuple[NameToken, ...], l_: tuple[NameToken, ...]) -
                 if sim == 1.0:
                     exact_q.add(i)
                     exact_l.add(j)
-    # Split or joined name parts: "Abd ullah" / "Abdullah", "Yongil" / "Yong Il". Only
-    # worth trying where some token on either side has no exact partner.
-    # A token with an exact partner is already explained; only the others may be a join.
+    # Split or joined name parts: "Abd ullah" / "Abdullah", "Yongil" / "Yong Il". A token
+    # with an exact partner is already explained; only the others may be part of a join.
     open_l = [j for j in range(len(l_)) if j not in exact_l]
     open_q = [i for i in range(len(q)) if i not in exact_q]
     if open_l:

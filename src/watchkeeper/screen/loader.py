@@ -21,7 +21,7 @@ from pathlib import Path
 import watchkeeper.match
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
-from watchkeeper.model import Entity, ListVersion
+from watchkeeper.model import ListVersion
 from watchkeeper.store.base import ListStore
 
 #: Indexes kept per folder; older ones are removed when a new one is written.
@@ -45,15 +45,6 @@ def chosen_versions(
     if not versions:
         raise NotFound("no listed entities to screen against" + (f" on {as_of}" if as_of else ""))
     return versions
-
-
-def listed_entities(
-    store: ListStore, sources: Sequence[str] | None = None, as_of: date | None = None
-) -> tuple[list[Entity], list[ListVersion]]:
-    """Entities listed by the chosen sources (default: all), and the versions they come from."""
-    versions = chosen_versions(store, sources, as_of)
-    entities = [e for v in versions for e in store.entities(v.source, v.seq)]
-    return entities, versions
 
 
 def _code_fingerprint() -> str:

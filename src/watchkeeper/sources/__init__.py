@@ -43,14 +43,13 @@ _HEAD_BYTES = 4096
 
 
 def _head(path: Path) -> bytes:
-    target = path
     if path.is_dir():
         return b""
     try:
-        if target.name.endswith(".gz"):
-            with gzip.open(target, "rb") as handle:
+        if path.name.endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
                 return handle.read(_HEAD_BYTES)
-        with target.open("rb") as handle:
+        with path.open("rb") as handle:
             return handle.read(_HEAD_BYTES)
     except (OSError, EOFError) as exc:
         raise ListFormatError(str(path), "", f"cannot read file: {exc}") from exc
