@@ -78,3 +78,24 @@ def test_ftm_export_uses_ftm_schema_and_property_names() -> None:
     ftm = entity.to_ftm()
     assert ftm["schema"] == "Person"
     assert ftm["properties"] == {"name": ["Jorge CIFUENTES"], "birthDate": ["1965-05-13"]}
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "expected"),
+    [
+        ("country", "Korea, North", {"country": ["kp"]}),
+        ("nationality", "Russia", {"nationality": ["ru"]}),
+        ("flag", "KP", {"flag": ["kp"]}),
+        ("country", "Region: Crimea", {"notes": ["country: Region: Crimea"]}),
+        ("birthDate", "~1951", {"birthDate": ["1951"]}),
+        ("birthDate", "1960..1962", {"birthDate": ["1960", "1962"]}),
+        ("birthDate", "1961-04", {"birthDate": ["1961-04"]}),
+    ],
+)
+def test_ftm_export_writes_countries_as_codes_and_dates_as_ftm_prefixes(
+    prop: str, value: str, expected: dict[str, list[str]]
+) -> None:
+    ftm = _entity(name=("X",), **{prop: (value,)}).to_ftm()
+    props = dict(ftm["properties"])  # type: ignore[call-overload]
+    props.pop("name")
+    assert props == expected

@@ -156,8 +156,9 @@ def run(
 
 
 def main() -> None:
-    # Importing these registers their commands on the app (lists, entity; screen, batch, eval).
+    # Importing these registers their commands on the app (lists, entity; screen, batch, eval; serve, keys).
     import watchkeeper.cli_lists  # noqa: PLC0415
-    import watchkeeper.cli_screening  # noqa: F401, PLC0415
+    import watchkeeper.cli_screening  # noqa: PLC0415
+    import watchkeeper.cli_service  # noqa: F401, PLC0415
 
     app()

@@ -211,13 +211,53 @@ class Entity:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
     def to_ftm(self) -> dict[str, object]:
-        """Export as a FollowTheMoney entity dict (the shape yente serves)."""
-        props: dict[str, list[str]] = {k: list(v) for k, v in self.properties.items()}
+        """Export as a FollowTheMoney entity dict (the shape yente serves).
+
+        FtM country properties hold ISO codes and dates are plain prefixes
+        (`1951`, `1961-04`): a country we cannot code and the circa/between
+        forms are rewritten so an FtM client keeps them instead of dropping
+        them as invalid.
+        """
+        props: dict[str, list[str]] = {}
+        for prop, values in self.properties.items():
+            for value in values:
+                for ftm_prop, ftm_value in _ftm_values(prop, value):
+                    found = props.setdefault(ftm_prop, [])
+                    if ftm_value not in found:
+                        found.append(ftm_value)
         for doc in self.documents:
-            values = props.setdefault(doc.kind, [])
-            if doc.number not in values:
-                values.append(doc.number)
+            numbers = props.setdefault(doc.kind, [])
+            if doc.number not in numbers:
+                numbers.append(doc.number)
         return {"id": self.id, "schema": self.schema, "caption": self.caption, "properties": props}
+
+
+#: FtM properties of type country, and of type date, that our entities use.
+FTM_COUNTRY_PROPERTIES = frozenset(
+    {"country", "nationality", "citizenship", "jurisdiction", "flag", "birthCountry", "mainCountry"}
+)
+FTM_DATE_PROPERTIES = frozenset({"birthDate", "deathDate", "incorporationDate", "buildDate", "modifiedAt"})
+
+
+def _ftm_values(prop: str, value: str) -> list[tuple[str, str]]:
+    if prop in FTM_COUNTRY_PROPERTIES:
+        code = _country_code(value)
+        return [(prop, code)] if code else [("notes", f"{prop}: {value}")]
+    if prop in FTM_DATE_PROPERTIES:
+        # `~1951` (circa) → 1951; `1960..1962` (between) → both ends.
+        return [(prop, part) for part in value.lstrip("~").split("..") if part]
+    return [(prop, value)]
+
+
+@lru_cache(maxsize=2048)
+def _country_code(value: str) -> str | None:
+    import countrynames  # noqa: PLC0415 - only the FtM export needs it
+
+    text = value.strip()
+    if len(text) == 2 and text.isalpha():
+        return text.lower()
+    code = countrynames.to_code(text)
+    return code.lower() if code else None
 
 
 class EntityBuilder:

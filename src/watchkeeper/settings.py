@@ -33,10 +33,21 @@ class Settings:
     max_list_age_days: int = 7
     max_shrink: float = DEFAULT_MAX_SHRINK
     urls: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_URLS))
+    #: HTTP service: read calls without a key (a trusted network only; off by default).
+    open_read: bool = False
+    #: Largest JSON request body, and largest upload (batch CSV, list file), in bytes.
+    max_body_bytes: int = 1 << 20
+    max_upload_bytes: int = 512 << 20
+    #: Processes each batch job of the HTTP service may use.
+    batch_workers: int = 1
 
     @property
     def store_path(self) -> Path:
         return self.home / "watchkeeper.sqlite"
+
+    @property
+    def batches(self) -> Path:
+        return self.home / "batches"
 
     @property
     def downloads(self) -> Path:
@@ -55,4 +66,8 @@ class Settings:
             max_list_age_days=int(env.get("WATCHKEEPER_MAX_LIST_AGE_DAYS", "7")),
             max_shrink=float(env.get("WATCHKEEPER_MAX_SHRINK", str(DEFAULT_MAX_SHRINK))),
             urls=urls,
+            open_read=env.get("WATCHKEEPER_OPEN_READ", "").lower() in {"1", "true", "yes", "on"},
+            max_body_bytes=int(env.get("WATCHKEEPER_MAX_BODY_BYTES", str(1 << 20))),
+            max_upload_bytes=int(env.get("WATCHKEEPER_MAX_UPLOAD_BYTES", str(512 << 20))),
+            batch_workers=int(env.get("WATCHKEEPER_BATCH_WORKERS", "1")),
         )

@@ -6,7 +6,10 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import shared
+from watchkeeper.errors import NotFound
 from watchkeeper.sources import parse_list
 from watchkeeper.sources.base import ParsedEntity
 from watchkeeper.store import SqliteStore
@@ -61,3 +64,10 @@ def test_several_sources_side_by_side(store: SqliteStore) -> None:
     assert entity.source == "un"
     [(since, until, state)] = store.history("un:KPe.023")
     assert (since.seq, until, state) == (1, None, entity)
+
+
+def test_a_version_number_beyond_any_integer_is_not_found(store: SqliteStore) -> None:
+    store.import_snapshot(parse_list(shared(FEB)))
+    for seq in (2**70, -1, 2):
+        with pytest.raises(NotFound, match=f"no version {seq}"):
+            store.version("ofac-sdn", seq)

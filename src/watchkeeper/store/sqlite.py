@@ -307,6 +307,8 @@ class SqliteStore:
             if latest is None:
                 raise NotFound(f"no versions of source {source!r} in the store")
             return latest
+        if not 0 <= seq < 1 << 62:  # SQLite integers are 64-bit; no version has such a number
+            raise NotFound(f"source {source!r} has no version {seq}")
         row = self._db.execute(
             f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND seq = ?", (source, seq)
         ).fetchone()

@@ -1,0 +1,721 @@
+"""The FastAPI application: screening, lists and batch jobs over HTTP.
+
+`create_app(settings)` builds the app; `watchkeeper serve` runs it under
+uvicorn. Handlers stay thin: they turn requests into calls on the store, the
+screener and the batch queue, and their results into the shapes of
+`models.py`. Every error a client can cause is a 4xx naming the field; no
+traceback ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import secrets
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from watchkeeper import __version__
+from watchkeeper.api.auth import AdminCaller, ReadCaller
+from watchkeeper.api.batch_worker import BatchWorker
+from watchkeeper.api.models import (
+    BatchJobModel,
+    DiffResponse,
+    EntityChangeModel,
+    EntityExample,
+    EntityMatches,
+    EntityMatchQuery,
+    EntityMatchResponse,
+    EntityResponse,
+    ErrorResponse,
+    FeatureResult,
+    ImportResponse,
+    ListsResponse,
+    ListStatus,
+    ListVersionModel,
+    ScoredEntityResponse,
+    ScreenHit,
+    ScreenRequest,
+    ScreenResponse,
+    StatusResponse,
+    TotalSpec,
+)
+from watchkeeper.api.service import LoadedLists, ScreeningService
+from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
+from watchkeeper.match.screener import (
+    DEFAULT_THRESHOLD,
+    Feature,
+    Screener,
+    ScreeningMatch,
+    ScreeningQuery,
+    query_schema,
+)
+from watchkeeper.model import Entity, ListVersion, split_entity_id
+from watchkeeper.screen.batch import INPUT_COLUMNS
+from watchkeeper.screen.example import example_queries, screen_example
+from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.settings import Settings
+from watchkeeper.sources import KNOWN_SOURCES
+from watchkeeper.store.service import BatchJob
+
+log = logging.getLogger("watchkeeper.api")
+
+#: yente's defaults: 5 results per query, scores above 0.5 returned, at most 500.
+MATCH_LIMIT = 5
+MAX_MATCH_LIMIT = 500
+MATCH_CUTOFF = 0.5
+MAX_QUERIES = 100
+#: Largest version number or offset a request may name (SQLite integers are 64-bit).
+MAX_SEQ = 1 << 31
+UPLOAD_PATHS = ("/batches", "/lists/")
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The request cannot be carried out as given"},
+    401: {"model": ErrorResponse, "description": "No valid API key"},
+    403: {"model": ErrorResponse, "description": "The key's scope does not allow this call"},
+    404: {"model": ErrorResponse, "description": "No such list, version, entity or job"},
+    413: {"model": ErrorResponse, "description": "Request body too large"},
+    422: {"model": ErrorResponse, "description": "A field is missing or malformed"},
+}
+
+
+# -- request size ---------------------------------------------------------------
+
+
+class BodyLimit:
+    """Refuse bodies over the limit with 413, whether or not Content-Length says so."""
+
+    def __init__(self, app: ASGIApp, *, json_limit: int, upload_limit: int) -> None:
+        self.app = app
+        self.json_limit = json_limit
+        self.upload_limit = upload_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = self.upload_limit if path.startswith(UPLOAD_PATHS) else self.json_limit
+        for name, value in scope["headers"]:
+            if name == b"content-length" and (not value.isdigit() or int(value) > limit):
+                await _send_error(send, 413, f"request body over the limit of {limit:,} bytes")
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(413, f"request body over the limit of {limit:,} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _send_error(send: Send, status: int, detail: str) -> None:
+    response = JSONResponse({"detail": detail}, status_code=status)
+    body = response.body
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# -- shapes -------------------------------------------------------------------
+
+
+def _version_model(version: ListVersion) -> ListVersionModel:
+    return ListVersionModel.model_validate(version.to_dict())
+
+
+def _feature_value(feature: Feature) -> float:
+    effect = feature.effect.lstrip("+×=")
+    try:
+        return float(effect)
+    except ValueError:
+        return 0.0
+
+
+def _feature_sentence(feature: Feature) -> str:
+    return f"{feature.name}: query {feature.query or '-'} / listed {feature.listed or '-'} ({feature.effect})"
+
+
+def scored_entity(match: ScreeningMatch, threshold: float) -> ScoredEntityResponse:
+    entity = match.entity
+    explanation = match.explanation
+    features: dict[str, float] = {"name_similarity": round(explanation.name_score, 4)}
+    explanations = {
+        "name_similarity": FeatureResult(
+            score=round(explanation.name_score, 4), explanation=explanation.summary()
+        )
+    }
+    for feature in explanation.features:
+        features[feature.name] = _feature_value(feature)
+        explanations[feature.name] = FeatureResult(
+            score=_feature_value(feature), explanation=_feature_sentence(feature)
+        )
+    return ScoredEntityResponse(
+        id=entity.id,
+        caption=entity.caption,
+        schema_=entity.schema,
+        properties=_ftm_properties(entity),
+        datasets=[entity.source],
+        score=match.score,
+        match=match.score >= threshold,
+        features=features,
+        explanations=explanations,
+        explanation=explanation.to_dict(),
+    )
+
+
+def _ftm_properties(entity: Entity) -> dict[str, list[str]]:
+    properties = entity.to_ftm()["properties"]
+    assert isinstance(properties, dict)
+    return properties
+
+
+def entity_response(
+    entity: Entity, *, first_seen: str, last_seen: str, last_change: str, listed: bool
+) -> EntityResponse:
+    return EntityResponse(
+        id=entity.id,
+        caption=entity.caption,
+        schema_=entity.schema,
+        properties=_ftm_properties(entity),
+        datasets=[entity.source],
+        first_seen=first_seen,
+        last_seen=last_seen,
+        last_change=last_change,
+        listed=listed,
+    )
+
+
+def _parse_date(value: str | None, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _screener_for(
+    service: ScreeningService, loaded: LoadedLists, as_of: date | None, lists: list[str] | None
+) -> tuple[Screener, list[str], frozenset[str] | None]:
+    """The screener to use and the versions it screens; past dates get their own (cached) index."""
+    if as_of is None:
+        wanted = frozenset(lists) if lists else None
+        if wanted is not None and not wanted <= loaded.sources:
+            missing = sorted(wanted - loaded.sources)
+            raise NotFound(
+                f"lists: {', '.join(missing)} not loaded; loaded: {', '.join(sorted(loaded.sources))}"
+            )
+        labels = [v.label for v in loaded.versions if wanted is None or v.source in wanted]
+        return loaded.screener, labels, wanted
+    screener, versions = screener_from_store(
+        service.store(), lists, as_of, threshold=service.threshold, cache=service.settings.home / "index"
+    )
+    return screener, [v.label for v in versions], None
+
+
+# -- the app --------------------------------------------------------------------
+
+
+def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
+    service = ScreeningService(settings)
+    worker = BatchWorker(settings) if run_batches else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.reload()
+        if worker is not None:
+            worker.start()
+        yield
+        if worker is not None:
+            worker.stop()
+        service.close()
+
+    app = FastAPI(
+        title="Watchkeeper",
+        version=__version__,
+        summary="Sanctions screening over versioned official lists, with explained alerts.",
+        description=(
+            "Screen people, companies and vessels against OFAC, UN and other loaded lists. "
+            "`POST /match/{dataset}` speaks yente's (OpenSanctions) API; `POST /screen` is a simple form. "
+            "Send `Authorization: ApiKey <token>` (create keys with `watchkeeper keys create`)."
+        ),
+        lifespan=lifespan,
+        responses=ERRORS,
+    )
+    app.state.service = service
+    app.state.worker = worker
+    app.add_middleware(BodyLimit, json_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes)
+    _install_error_handlers(app)
+
+    # -- health ---------------------------------------------------------------
+
+    @app.get("/healthz", tags=["System"], response_model=StatusResponse)
+    def healthz() -> StatusResponse:
+        """The process is up and answering."""
+        return StatusResponse(status="ok")
+
+    @app.get(
+        "/readyz",
+        tags=["System"],
+        response_model=StatusResponse,
+        responses={503: {"model": StatusResponse, "description": "No lists loaded yet"}},
+    )
+    def readyz() -> Any:
+        """Ready only when lists are loaded and the screening index is built."""
+        loaded = service.lists
+        if loaded is None:
+            return JSONResponse(
+                StatusResponse(status="not ready", detail="no lists loaded").model_dump(), status_code=503
+            )
+        return StatusResponse(status="ready", lists=[v.label for v in loaded.versions])
+
+    # -- matching -------------------------------------------------------------
+
+    @app.post("/match/{dataset}", tags=["Matching"], response_model=EntityMatchResponse)
+    def match(
+        dataset: str,
+        body: EntityMatchQuery,
+        caller: ReadCaller,
+        limit: Annotated[int, Query(ge=1, le=MAX_MATCH_LIMIT, description="Results per query")] = MATCH_LIMIT,
+        threshold: Annotated[
+            float, Query(ge=0.0, le=1.0, description="Results at or above it have `match: true`")
+        ] = DEFAULT_THRESHOLD,
+        cutoff: Annotated[
+            float, Query(ge=0.0, le=1.0, description="Results below it are not returned")
+        ] = MATCH_CUTOFF,
+        algorithm: Annotated[
+            str, Query(max_length=40, description="Accepted for yente clients; one matcher serves all")
+        ] = "best",
+        include_dataset: Annotated[list[str] | None, Query(max_length=20)] = None,
+        exclude_dataset: Annotated[list[str] | None, Query(max_length=20)] = None,
+        exclude_schema: Annotated[list[str] | None, Query(max_length=20)] = None,
+        exclude_entity_ids: Annotated[list[str] | None, Query(max_length=50)] = None,
+        as_of: Annotated[str | None, Query(description="Screen the lists as they were on YYYY-MM-DD")] = None,
+    ) -> EntityMatchResponse:
+        """Match entity examples (yente's request shape) against `default` (all lists) or one list.
+
+        Each query is an FtM example: `schema` and `properties` (`name`, `alias`,
+        `firstName`/`lastName`, `birthDate`, `nationality`/`country`, `idNumber`,
+        `passportNumber`, `imoNumber` …). Results carry yente's fields (`score`,
+        `match`, `features`, `explanations`) and Watchkeeper's `explanation`.
+        """
+        if len(body.queries) > MAX_QUERIES:
+            raise HTTPException(400, f"queries: at most {MAX_QUERIES} per request, got {len(body.queries)}")
+        loaded = service.require_lists()
+        if dataset == "default":
+            chosen: list[str] | None = None
+        elif dataset in loaded.sources:
+            chosen = [dataset]
+        else:
+            loaded_names = ", ".join(sorted(loaded.sources))
+            raise NotFound(f"dataset {dataset!r} is not loaded; use `default` or one of {loaded_names}")
+        screener, versions, sources = _screener_for(service, loaded, _parse_date(as_of, "as_of"), chosen)
+        include = set(include_dataset or ()) or None
+        excluded_sources = set(exclude_dataset or ())
+        excluded_schemata = set(exclude_schema or ())
+        excluded_ids = set(exclude_entity_ids or ())
+        # Every example is checked before any is screened: one bad query fails the request, naming it.
+        prepared = {}
+        for key, example in body.queries.items():
+            try:
+                prepared[key] = example_queries(example.schema_, example.properties, example.id or key)
+            except ValueError as exc:
+                raise HTTPException(400, f"queries.{key}.{exc}") from None
+        responses: dict[str, EntityMatches] = {}
+        for key, queries in prepared.items():
+            found = screen_example(
+                screener,
+                queries,
+                cutoff=min(cutoff, threshold),
+                limit=limit + len(excluded_ids) + 10,
+                sources=sources,
+            )
+            kept = [
+                m
+                for m in found
+                if (include is None or m.source in include)
+                and m.source not in excluded_sources
+                and m.entity.schema not in excluded_schemata
+                and m.entity.id not in excluded_ids
+            ][:limit]
+            results = [scored_entity(m, threshold) for m in kept]
+            example = body.queries[key]
+            responses[key] = EntityMatches(
+                results=results,
+                total=TotalSpec(value=sum(1 for r in results if r.match)),
+                query=EntityExample(id=example.id, schema_=example.schema_, properties=example.properties),
+            )
+        log.info("match %s by %s: %d queries", dataset, caller.name, len(body.queries))
+        return EntityMatchResponse(responses=responses, limit=limit, threshold=threshold, lists=versions)
+
+    @app.post("/screen", tags=["Matching"], response_model=ScreenResponse)
+    def screen(body: ScreenRequest, caller: ReadCaller) -> ScreenResponse:
+        """Screen one party given as plain fields; ranked hits with explanations."""
+        loaded = service.require_lists()
+        try:
+            query = ScreeningQuery(
+                name=body.name,
+                schema=query_schema(body.type),
+                birth_date=body.dob or None,
+                country=body.country or None,
+                identifier=body.identifier or None,
+            )
+        except ValueError as exc:
+            raise HTTPException(400, f"type: {exc}") from None
+        screener, versions, sources = _screener_for(
+            service, loaded, _parse_date(body.as_of, "as_of"), body.lists
+        )
+        threshold = service.threshold if body.threshold is None else body.threshold
+        matches = screener.screen(query, threshold=threshold, limit=body.limit, sources=sources)
+        return ScreenResponse(
+            query=body.model_dump(exclude={"lists", "limit", "threshold", "as_of"}),
+            threshold=threshold,
+            lists=versions,
+            results=[
+                ScreenHit(
+                    entity_id=m.entity.id,
+                    list=m.source,
+                    schema=m.entity.schema,
+                    caption=m.entity.caption,
+                    matched_name=m.explanation.listed_name,
+                    score=m.score,
+                    summary=m.explanation.summary(),
+                    explanation=m.explanation.to_dict(),
+                )
+                for m in matches
+            ],
+        )
+
+    @app.get("/entities/{entity_id}", tags=["Lists"], response_model=EntityResponse)
+    def entity(
+        entity_id: str,
+        caller: ReadCaller,
+        as_of: Annotated[str | None, Query(description="The entity as listed on YYYY-MM-DD")] = None,
+        nested: Annotated[bool, Query(description="Accepted for yente clients")] = True,
+    ) -> EntityResponse:
+        """A listed entity in FtM shape (as yente serves it), now or as listed on a past date."""
+        try:
+            source, _ = split_entity_id(entity_id)
+        except ValueError:
+            raise NotFound(f"no entity {entity_id!r}: ids read `<list>:<id>`, e.g. ofac-sdn:26243") from None
+        store = service.store()
+        on = _parse_date(as_of, "as_of")
+        found = store.entity(entity_id, on)
+        history = store.history(entity_id)
+        first_seen = history[0][0].published.isoformat()
+        last_change = history[-1][0].published.isoformat()
+        until = history[-1][1]
+        listed = until is None
+        last_version = store.version(source) if listed else store.version(source, until.seq - 1)  # type: ignore[union-attr]
+        return entity_response(
+            found,
+            first_seen=first_seen,
+            last_seen=last_version.published.isoformat(),
+            last_change=last_change,
+            listed=True if on is not None else listed,
+        )
+
+    # -- lists ------------------------------------------------------------------
+
+    @app.get("/lists", tags=["Lists"], response_model=ListsResponse)
+    def lists(caller: ReadCaller) -> ListsResponse:
+        """Every loaded list: its current version, how many versions, entities by type."""
+        store = service.store()
+        loaded = service.lists
+        serving = {(v.source, v.seq) for v in loaded.versions} if loaded else set()
+        statuses = []
+        for source in store.sources():
+            current = store.version(source)
+            statuses.append(
+                ListStatus(
+                    source=source,
+                    title=KNOWN_SOURCES.get(source, source),
+                    current=_version_model(current),
+                    versions=len(store.versions(source)),
+                    counts=store.counts_by_schema(source),
+                    screening=(source, current.seq) in serving,
+                )
+            )
+        return ListsResponse(
+            lists=statuses,
+            index_generation=loaded.generation if loaded else 0,
+            index_loaded_at=loaded.loaded_at if loaded else None,
+        )
+
+    @app.get("/lists/{source}/versions", tags=["Lists"], response_model=list[ListVersionModel])
+    def versions(source: str, caller: ReadCaller) -> list[ListVersionModel]:
+        """Every imported version of one list, oldest first."""
+        found = service.store().versions(source)
+        if not found:
+            raise NotFound(f"no list {source!r} is loaded")
+        return [_version_model(v) for v in found]
+
+    @app.get("/lists/{source}/diff", tags=["Lists"], response_model=DiffResponse)
+    def diff(
+        source: str,
+        caller: ReadCaller,
+        from_: Annotated[
+            int | None, Query(alias="from", ge=0, le=MAX_SEQ, description="Version number (seq)")
+        ] = None,
+        to: Annotated[
+            int | None, Query(ge=1, le=MAX_SEQ, description="Version number (seq); default the newest")
+        ] = None,
+        kind: Annotated[
+            Literal["added", "removed", "amended"] | None, Query(description="Only these")
+        ] = None,
+        offset: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+        limit: Annotated[int | None, Query(ge=1, le=MAX_SEQ, description="At most this many changes")] = None,
+    ) -> DiffResponse:
+        """Entities added, removed and amended (field by field) between two versions.
+
+        Without `from`, the version before `to`; `counts` always covers the whole diff.
+        """
+        store = service.store()
+        if not store.versions(source):
+            raise NotFound(f"no list {source!r} is loaded")
+        result = store.diff(source, from_, to)
+        chosen = [c for c in result.changes if kind is None or c.kind == kind]
+        end = None if limit is None else offset + limit
+        return DiffResponse(
+            source=source,
+            before=_version_model(result.before) if result.before else None,
+            after=_version_model(result.after),
+            counts={k: result.count(k) for k in ("added", "removed", "amended")},
+            changes=[EntityChangeModel.model_validate(c.to_dict()) for c in chosen[offset:end]],
+        )
+
+    @app.post("/lists/{source}/import", tags=["Lists"], response_model=ImportResponse, status_code=201)
+    def import_list(
+        source: str,
+        caller: AdminCaller,
+        files: Annotated[list[UploadFile], File(description="The list file, or an OFAC CSV set's files")],
+        published: Annotated[str | None, Query(description="Publication date when the file has none")] = None,
+        partial: Annotated[
+            bool | None, Query(description="A partial file adds and amends, never delists")
+        ] = None,
+        allow_shrink: Annotated[bool, Query(description="Import even if the list shrank a lot")] = False,
+    ) -> ImportResponse:
+        """Load a new version of a list (admin). The screening index is swapped once it is built:
+        requests in flight finish on the old one."""
+        if source not in KNOWN_SOURCES:
+            raise NotFound(f"unknown list {source!r}; one of {', '.join(KNOWN_SOURCES)}")
+        on = _parse_date(published, "published")
+        folder = Path(tempfile.mkdtemp(prefix="import-", dir=_ensure(settings.home / "uploads")))
+        try:
+            paths = [_save_upload(upload, folder) for upload in files]
+            target = paths[0] if len(paths) == 1 else folder
+            result = service.import_list(
+                source, target, published=on, partial=partial, allow_shrink=allow_shrink
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        loaded = service.lists
+        log.info("import %s by %s: %s", source, caller.name, result.version.label)
+        v = result.version
+        return ImportResponse(
+            version=_version_model(v),
+            counts={"added": v.added, "removed": v.removed, "amended": v.amended},
+            index_generation=loaded.generation if loaded else 0,
+        )
+
+    # -- batches ----------------------------------------------------------------
+
+    def job_model(job: BatchJob) -> BatchJobModel:
+        data = job.to_dict()
+        data["results_url"] = f"/batches/{job.id}/results" if job.state == "done" else None
+        return BatchJobModel.model_validate(data)
+
+    @app.post("/batches", tags=["Batches"], response_model=BatchJobModel, status_code=202)
+    def create_batch(
+        caller: ReadCaller,
+        file: Annotated[UploadFile, File(description="CSV with columns id,name,type,dob,country,identifier")],
+        lists: Annotated[
+            str | None, Query(max_length=200, description="Comma-separated, e.g. ofac-sdn,un")
+        ] = None,
+        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
+    ) -> BatchJobModel:
+        """Queue a CSV file for screening in the background; poll `GET /batches/{id}`."""
+        loaded = service.require_lists()
+        chosen = [s.strip() for s in (lists or "").split(",") if s.strip()]
+        missing = [s for s in chosen if s not in loaded.sources]
+        if missing:
+            raise HTTPException(400, f"lists: {', '.join(missing)} not loaded")
+        job_id = secrets.token_hex(8)
+        folder = _ensure(settings.batches / job_id)
+        try:
+            path = folder / "input.csv"
+            with path.open("wb") as out:
+                shutil.copyfileobj(file.file, out)
+            rows = _check_batch_csv(path)
+        except HTTPException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        job = service.service_store().add_job(
+            job_id,
+            created_by=caller.name,
+            lists=",".join(chosen),
+            threshold=threshold,
+            total_rows=rows,
+            folder=folder,
+        )
+        if worker is not None:
+            worker.wake()
+        return job_model(job)
+
+    @app.get("/batches", tags=["Batches"], response_model=list[BatchJobModel])
+    def list_batches(caller: ReadCaller) -> list[BatchJobModel]:
+        """Every batch job, oldest first."""
+        return [job_model(j) for j in service.service_store().jobs()]
+
+    @app.get("/batches/{job_id}", tags=["Batches"], response_model=BatchJobModel)
+    def get_batch(job_id: str, caller: ReadCaller) -> BatchJobModel:
+        """A job's state and progress: rows done of total, alerts so far."""
+        return job_model(service.service_store().job(job_id))
+
+    @app.get(
+        "/batches/{job_id}/results",
+        tags=["Batches"],
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/csv": {}}}, 409: {"model": ErrorResponse}},
+    )
+    def batch_results(job_id: str, caller: ReadCaller) -> StreamingResponse:
+        """The alerts CSV (query_id,list,entity_id,matched_name,score,explanation), streamed."""
+        job = service.service_store().job(job_id)
+        if job.state != "done":
+            raise HTTPException(409, f"batch {job_id} is {job.state}; results are ready when it is done")
+        return StreamingResponse(_stream(job.output_path), media_type="text/csv")
+
+    @app.get(
+        "/batches/{job_id}/errors",
+        tags=["Batches"],
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/csv": {}}}, 409: {"model": ErrorResponse}},
+    )
+    def batch_errors(job_id: str, caller: ReadCaller) -> StreamingResponse:
+        """Rows that could not be screened (line, id, error), as CSV."""
+        job = service.service_store().job(job_id)
+        if job.state != "done":
+            raise HTTPException(409, f"batch {job_id} is {job.state}")
+        path = job.errors_path
+        return StreamingResponse(
+            _stream(path) if path.exists() else iter([b"line,id,error\n"]), media_type="text/csv"
+        )
+
+    return app
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _save_upload(upload: UploadFile, folder: Path) -> Path:
+    name = Path(upload.filename or "upload").name  # never a path from the client
+    if not name or name.startswith("."):
+        name = "upload"
+    path = folder / name
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out)
+    return path
+
+
+def _check_batch_csv(path: Path) -> int:
+    """Refuse a file that is not UTF-8 CSV with the batch columns; the number of data rows."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise HTTPException(
+                    400, "file: empty; expected a header line id,name,type,dob,country,identifier"
+                )
+            columns = {h.strip() for h in header}
+            if "id" not in columns or not ({"name", "identifier"} & columns):
+                raise HTTPException(
+                    400, f"file: line 1 must name columns {','.join(INPUT_COLUMNS)} (id and name required)"
+                )
+            rows = sum(1 for _ in reader)
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, f"file: not UTF-8 text (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise HTTPException(400, f"file: not CSV: {exc}") from None
+    return rows
+
+
+def _stream(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from iter(lambda: handle.read(1 << 16), b"")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+        return JSONResponse({"detail": "; ".join(problems)}, status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ListFormatError)
+    async def bad_file(request: Request, exc: ListFormatError) -> JSONResponse:
+        where = f"{Path(exc.path).name}, {exc.where}" if exc.where else Path(exc.path).name
+        return JSONResponse({"detail": f"{where}: {exc.problem}; nothing was imported"}, status_code=400)
+
+    @app.exception_handler(AlreadyImported)
+    async def duplicate(request: Request, exc: AlreadyImported) -> JSONResponse:
+        return JSONResponse({"detail": _plain(exc)}, status_code=409)
+
+    @app.exception_handler(ImportRejected)
+    async def rejected(request: Request, exc: ImportRejected) -> JSONResponse:
+        return JSONResponse({"detail": _plain(exc)}, status_code=409)
+
+    @app.exception_handler(WatchkeeperError)
+    async def other(request: Request, exc: WatchkeeperError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(ValueError)
+    async def value(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        reference = secrets.token_hex(4)
+        log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
+        return JSONResponse(
+            {"detail": f"internal error (reference {reference}); the server log has the details"},
+            status_code=500,
+        )
+
+
+def _plain(exc: Exception) -> str:
+    """The message without the server's upload folder in it."""
+    text = str(exc)
+    marker = "/uploads/import-"
+    if marker in text:
+        _, _, tail = text.partition(marker)
+        text = tail.split("/", 1)[-1] if "/" in tail else tail
+    return text

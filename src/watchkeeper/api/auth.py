@@ -1,0 +1,71 @@
+"""API keys on every request: `Authorization: ApiKey <token>`.
+
+401 when no valid key is given, 403 when the key's scope does not allow the
+call. With open read access (a trusted network, off by default) read calls
+need no key; loading lists always does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader
+
+from watchkeeper.api.service import ScreeningService
+
+_HEADER = APIKeyHeader(
+    name="Authorization",
+    auto_error=False,
+    description="`ApiKey <token>`; create one with `watchkeeper keys create --scope read|admin`.",
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a key (and the user it belongs to) or an anonymous reader."""
+
+    key_id: str | None
+    owner: str
+    scope: str
+
+    @property
+    def name(self) -> str:
+        return self.owner or (f"key:{self.key_id}" if self.key_id else "anonymous")
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "ApiKey"})
+
+
+def require(scope: str) -> Callable[..., Caller]:
+    """A dependency admitting callers whose key allows `scope`."""
+
+    def check(request: Request, header: Annotated[str | None, Depends(_HEADER)]) -> Caller:
+        service: ScreeningService = request.app.state.service
+        if not header:
+            if scope == "read" and service.open_read:
+                return Caller(None, "", "read")
+            raise _unauthorized("missing API key: send the header `Authorization: ApiKey <token>`")
+        kind, _, token = header.strip().partition(" ")
+        if kind.lower() not in {"apikey", "bearer"} or not token.strip():
+            raise _unauthorized("Authorization header must read `ApiKey <token>`")
+        key = service.service_store().key_for_token(token.strip())
+        if key is None:
+            raise _unauthorized("unknown API key")
+        if key.revoked_at is not None:
+            raise _unauthorized(f"API key {key.key_id} was revoked on {key.revoked_at}")
+        if not key.allows(scope):
+            raise HTTPException(
+                status_code=403,
+                detail=f"API key {key.key_id} has scope {key.scope!r}; this call needs {scope!r}",
+            )
+        return Caller(key.key_id, key.owner, key.scope)
+
+    return check
+
+
+ReadCaller = Annotated[Caller, Depends(require("read"))]
+AdminCaller = Annotated[Caller, Depends(require("admin"))]

@@ -1,0 +1,208 @@
+"""Request and response shapes of the HTTP API.
+
+The `/match` and `/entities` shapes follow yente's (OpenSanctions) models
+field for field, so a yente client works unchanged; Watchkeeper adds its own
+`explanation` to each result. Everything else is Watchkeeper's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# -- yente-compatible ---------------------------------------------------------
+
+
+class EntityExample(BaseModel):
+    """A query entity: an FtM schema and properties, as yente accepts it."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(None, examples=["customer-1042"], max_length=200)
+    schema_: str = Field(..., alias="schema", examples=["Person"], max_length=40)
+    properties: dict[str, str | list[Any]] = Field(
+        ..., examples=[{"name": ["Kim Jong Un"], "birthDate": ["1984-01-08"], "nationality": ["kp"]}]
+    )
+
+
+class EntityMatchQuery(BaseModel):
+    """yente's `/match` request body; `weights` and `config` are accepted and ignored."""
+
+    queries: dict[str, EntityExample] = Field(
+        ...,
+        examples=[{"q1": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}],
+    )
+    weights: dict[str, float] = Field(default_factory=dict)
+    config: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
+class FeatureResult(BaseModel):
+    score: float
+    explanation: str
+
+
+class EntityResponse(BaseModel):
+    """A listed entity in FtM shape, as yente serves `/entities/{id}`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(..., examples=["ofac-sdn:26243"])
+    caption: str
+    schema_: str = Field(..., alias="schema")
+    properties: dict[str, list[str]]
+    datasets: list[str] = Field(default_factory=list, examples=[["ofac-sdn"]])
+    referents: list[str] = Field(default_factory=list)
+    target: bool = True
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
+    listed: bool = Field(True, description="Whether the entity is on its list now (or on `as_of`).")
+
+
+class ScoredEntityResponse(EntityResponse):
+    score: float
+    match: bool = Field(description="Whether the score is at or above the match threshold.")
+    features: dict[str, float] = Field(description="Name score and each piece of evidence, as numbers.")
+    explanations: dict[str, FeatureResult] = Field(
+        description="Each feature with a sentence saying how it was found (yente ≥ 4.x shape)."
+    )
+    explanation: dict[str, Any] = Field(
+        description="Watchkeeper's explanation: query name and listed name aligned token by token."
+    )
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntityResponse]
+    total: TotalSpec
+    query: EntityExample
+
+
+class EntityMatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    limit: int
+    threshold: float
+    lists: list[str] = Field(description="The list versions screened, e.g. `ofac-sdn#3 (2026-01-08)`.")
+
+
+# -- Watchkeeper's own ----------------------------------------------------------
+
+
+class ScreenRequest(BaseModel):
+    name: str = Field("", max_length=500, examples=["Kim Jong Un"])
+    type: str | None = Field(None, max_length=20, examples=["person"])
+    dob: str | None = Field(None, max_length=20, examples=["1984-01-08"])
+    country: str | None = Field(None, max_length=60, examples=["kp"])
+    identifier: str | None = Field(None, max_length=100, examples=["IMO 9114555"])
+    lists: list[str] | None = Field(None, max_length=20, examples=[["ofac-sdn", "un"]])
+    as_of: str | None = Field(None, max_length=10, examples=["2024-01-31"])
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+    limit: int = Field(10, ge=1, le=100)
+
+
+class ScreenHit(BaseModel):
+    entity_id: str
+    list: str
+    schema_: str = Field(..., alias="schema")
+    caption: str
+    matched_name: str
+    score: float
+    summary: str
+    explanation: dict[str, Any]
+
+
+class ScreenResponse(BaseModel):
+    query: dict[str, Any]
+    threshold: float
+    lists: list[str]
+    results: list[ScreenHit]
+
+
+class ListVersionModel(BaseModel):
+    source: str
+    seq: int
+    published: str
+    sha256: str
+    imported_at: str
+    record_count: int
+    listed_count: int
+    partial: bool
+    path: str
+    format: str
+    added: int
+    removed: int
+    amended: int
+
+
+class ListStatus(BaseModel):
+    source: str
+    title: str
+    current: ListVersionModel
+    versions: int
+    counts: dict[str, int]
+    screening: bool = Field(description="Whether this version is the one the screening index serves.")
+
+
+class ListsResponse(BaseModel):
+    lists: list[ListStatus]
+    index_generation: int
+    index_loaded_at: str | None
+
+
+class FieldChangeModel(BaseModel):
+    field: str
+    before: list[str]
+    after: list[str]
+
+
+class EntityChangeModel(BaseModel):
+    entity_id: str
+    kind: str
+    caption: str
+    fields: list[FieldChangeModel]
+
+
+class DiffResponse(BaseModel):
+    source: str
+    before: ListVersionModel | None
+    after: ListVersionModel
+    counts: dict[str, int]
+    changes: list[EntityChangeModel]
+
+
+class ImportResponse(BaseModel):
+    version: ListVersionModel
+    counts: dict[str, int]
+    index_generation: int
+
+
+class BatchJobModel(BaseModel):
+    id: str
+    state: str = Field(description="queued, running, done or failed")
+    created_at: str
+    updated_at: str
+    created_by: str
+    lists: list[str]
+    threshold: float
+    total_rows: int
+    done_rows: int
+    alerts: int
+    errors: int
+    message: str
+    results_url: str | None = None
+
+
+class StatusResponse(BaseModel):
+    status: str
+    detail: str = ""
+    lists: list[str] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    detail: str = Field(..., examples=["dob: '1984-13-45' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"])

@@ -1,0 +1,122 @@
+"""What the HTTP app holds while it runs: the loaded lists and the stores.
+
+The screener over the loaded lists is one immutable object behind one
+reference. A list import builds the new screener beside the old one and then
+swaps the reference: a request takes the reference once when it starts, so
+requests in flight finish on the old index and none fails during a reload.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from watchkeeper.errors import ImportRejected, NotFound
+from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
+from watchkeeper.model import ListVersion
+from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.settings import Settings
+from watchkeeper.sources import parse_list
+from watchkeeper.store import ImportResult, SqliteStore
+from watchkeeper.store.service import ServiceStore
+
+
+@dataclass(frozen=True)
+class LoadedLists:
+    """One generation of the screening index, never changed once built."""
+
+    screener: Screener
+    versions: tuple[ListVersion, ...]
+    loaded_at: str
+    generation: int
+
+    @property
+    def sources(self) -> frozenset[str]:
+        return frozenset(v.source for v in self.versions)
+
+
+class ScreeningService:
+    def __init__(self, settings: Settings, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.settings = settings
+        self.threshold = threshold
+        self.open_read = settings.open_read
+        self._local = threading.local()
+        self._opened: list[SqliteStore | ServiceStore] = []
+        self._opened_lock = threading.Lock()
+        self._import_lock = threading.Lock()
+        self._lists: LoadedLists | None = None
+        self._generation = 0
+
+    # Each thread gets its own connections: SQLite connections are not shared
+    # across threads, and WAL lets readers go on while an import writes.
+    def store(self) -> SqliteStore:
+        store: SqliteStore | None = getattr(self._local, "store", None)
+        if store is None:
+            store = SqliteStore(self.settings.store_path)
+            self._local.store = store
+            with self._opened_lock:
+                self._opened.append(store)
+        return store
+
+    def service_store(self) -> ServiceStore:
+        found: ServiceStore | None = getattr(self._local, "service", None)
+        if found is None:
+            found = ServiceStore(self.settings.store_path)
+            self._local.service = found
+            with self._opened_lock:
+                self._opened.append(found)
+        return found
+
+    def close(self) -> None:
+        with self._opened_lock:
+            for handle in self._opened:
+                handle.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+    @property
+    def lists(self) -> LoadedLists | None:
+        return self._lists
+
+    def require_lists(self) -> LoadedLists:
+        loaded = self._lists
+        if loaded is None:
+            raise NotFound("no lists are loaded yet; load one with POST /lists/{source}/import")
+        return loaded
+
+    def reload(self) -> LoadedLists | None:
+        """Build the screener over the newest version of every source, then swap it in."""
+        store = self.store()
+        if not store.sources():
+            return None
+        screener, versions = screener_from_store(
+            store, threshold=self.threshold, cache=self.settings.home / "index"
+        )
+        self._generation += 1
+        loaded = LoadedLists(
+            screener, tuple(versions), datetime.now(UTC).isoformat(timespec="seconds"), self._generation
+        )
+        self._lists = loaded  # one reference assignment: atomic for every reader
+        return loaded
+
+    def import_list(
+        self,
+        source: str,
+        path: Path,
+        *,
+        published: date | None = None,
+        partial: bool | None = None,
+        allow_shrink: bool = False,
+    ) -> ImportResult:
+        """Parse, store and swap in a new version of `source`; the store is unchanged on any error."""
+        with self._import_lock:  # one import at a time; screening goes on meanwhile
+            snapshot = parse_list(path, published=published, partial=partial)
+            if snapshot.source != source:
+                raise ImportRejected(f"{path.name} is a {snapshot.source} list, not {source}")
+            result = self.store().import_snapshot(
+                snapshot, allow_shrink=allow_shrink, max_shrink=self.settings.max_shrink
+            )
+            self.reload()
+            return result

@@ -1,0 +1,112 @@
+"""`watchkeeper serve` and `watchkeeper keys`: the HTTP service and its API keys."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
+from watchkeeper.store.service import SCOPES, ServiceStore
+
+keys_app = typer.Typer(
+    help="API keys for the HTTP service: `Authorization: ApiKey <token>`.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    open_read: Annotated[
+        bool,
+        typer.Option(
+            "--open-read",
+            envvar="WATCHKEEPER_OPEN_READ",
+            help="Let read calls in without a key (a trusted network only).",
+        ),
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Run the HTTP API (FastAPI under uvicorn): screening, yente-style /match, lists, batch jobs.
+
+    Docs at /docs; /healthz answers when the process is up, /readyz once
+    lists are loaded. Every call but the health checks needs an API key
+    (`watchkeeper keys create`) unless --open-read is given for reads.
+    """
+    import dataclasses  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415 - only the server needs it
+
+    from watchkeeper.api.app import create_app  # noqa: PLC0415
+
+    settings = settings_for(home)
+    if open_read:
+        settings = dataclasses.replace(settings, open_read=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+@keys_app.command("create")
+def keys_create(
+    scope: Annotated[str, typer.Option(help=f"One of {', '.join(SCOPES)}; admin may also load lists.")],
+    label: Annotated[str, typer.Option(help="What the key is for, e.g. 'onboarding system'.")] = "",
+    owner: Annotated[str, typer.Option(help="The user the key acts for (named in the audit trail).")] = "",
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create an API key and print its token once; only a hash of it is stored."""
+    settings = settings_for(home)
+    with reported_errors():
+        store = ServiceStore(settings.store_path)
+        try:
+            key, token = store.create_key(scope, label, owner)
+        finally:
+            store.close()
+    if as_json:
+        emit_json({**key.to_dict(), "token": token})
+        return
+    out.print(f"Created {key.scope} key {key.key_id}. Send it as:", highlight=False)
+    out.print(f"  Authorization: ApiKey {token}", highlight=False, soft_wrap=True)
+    err.print("[yellow]The token is shown only now; store it safely.[/]")
+
+
+@keys_app.command("list")
+def keys_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
+    """Every key: id, scope, label, owner, created, revoked. Tokens are never shown again."""
+    settings = settings_for(home)
+    store = ServiceStore(settings.store_path)
+    try:
+        keys = store.keys()
+    finally:
+        store.close()
+    if as_json:
+        emit_json([k.to_dict() for k in keys])
+        return
+    table = Table("key", "scope", "label", "owner", "created", "revoked")
+    for key in keys:
+        table.add_row(key.key_id, key.scope, key.label, key.owner, key.created_at, key.revoked_at or "")
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Revoke a key: calls with it get 401 from now on."""
+    settings = settings_for(home)
+    with reported_errors():
+        store = ServiceStore(settings.store_path)
+        try:
+            key = store.revoke_key(key_id)
+        finally:
+            store.close()
+    if as_json:
+        emit_json(key.to_dict())
+        return
+    out.print(f"Revoked key {key.key_id} ({key.scope}) at {key.revoked_at}.", highlight=False)

@@ -1,0 +1,150 @@
+"""Batch jobs over HTTP: upload, progress, results, bad files, and surviving a restart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
+from tests.conftest import BUNDLED
+from watchkeeper.screen.batch import OUTPUT_HEADER, run_batch
+from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.store import SqliteStore
+
+CUSTOMERS = BUNDLED / "samples" / "customers.csv"
+
+
+@pytest.fixture(scope="module")
+def batch_server(
+    loaded_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, Keys]]:
+    home = copy_home(loaded_home, tmp_path_factory.mktemp("batches") / "home")
+    live = LiveServer(home)
+    live.start()
+    yield live, make_keys(home)
+    live.stop()
+
+
+def _wait_for(client: httpx.Client, job_id: str, state: str, timeout: float = 240) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job: dict[str, object] = client.get(f"/batches/{job_id}").json()
+        if job["state"] == state:
+            return job
+        assert job["state"] != "failed", job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} not {state} in {timeout}s")
+
+
+def _reference_alerts(home: Path, input_csv: Path, tmp_path: Path) -> list[list[str]]:
+    """The same file screened in process, as `watchkeeper batch` does."""
+    store = SqliteStore(home / "watchkeeper.sqlite")
+    try:
+        screener, _ = screener_from_store(store, cache=home / "index")
+    finally:
+        store.close()
+    output = tmp_path / "reference.csv"
+    run_batch(screener, input_csv, output, workers=1)
+    return list(csv.reader(output.open(encoding="utf-8")))
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_batch_job_runs_and_streams_the_alerts(batch_server: tuple[LiveServer, Keys], tmp_path: Path) -> None:
+    live, keys = batch_server
+    data = CUSTOMERS.read_bytes() + b"bad-1,Someone,person,1984-13-45,,\n"
+    upload = tmp_path / "customers.csv"
+    upload.write_bytes(data)
+    with live.client(keys.read) as client:
+        created = client.post("/batches", files={"file": ("customers.csv", data, "text/csv")})
+        assert created.status_code == 202, created.text
+        job = created.json()
+        assert job["state"] in {"queued", "running"}
+        assert job["total_rows"] == data.count(b"\n") - 1
+        assert job["results_url"] is None
+        done = _wait_for(client, job["id"], "done")
+        results = client.get(f"/batches/{job['id']}/results")
+        errors = client.get(f"/batches/{job['id']}/errors")
+        listed = client.get("/batches").json()
+    assert done["done_rows"] == job["total_rows"]
+    assert done["errors"] == 1
+    assert done["results_url"] == f"/batches/{job['id']}/results"
+    assert results.headers["content-type"].startswith("text/csv")
+    rows = _rows(results.text)
+    assert rows[0] == OUTPUT_HEADER
+    assert done["alerts"] == len(rows) - 1 > 0
+    assert rows == _reference_alerts(live.home, upload, tmp_path)
+    error_rows = _rows(errors.text)
+    assert error_rows[0] == ["line", "id", "error"]
+    assert error_rows[1][1] == "bad-1"
+    assert "dob" in error_rows[1][2]
+    assert job["id"] in {j["id"] for j in listed}
+
+
+@pytest.mark.parametrize(
+    ("content", "params", "status", "message"),
+    [
+        (b"\xff\xfe\x00garbage", {}, 400, "not UTF-8"),
+        (b"", {}, 400, "empty"),
+        (b"name,dob\nKim,1984\n", {}, 400, "line 1 must name columns"),
+        (b"id,name\n1,Kim\n", {"lists": "eu"}, 400, "lists: eu not loaded"),
+        (b"id,name\n1,Kim\n", {"threshold": "2"}, 422, "threshold"),
+    ],
+)
+def test_bad_batch_uploads_are_refused(
+    batch_server: tuple[LiveServer, Keys], content: bytes, params: dict[str, str], status: int, message: str
+) -> None:
+    live, keys = batch_server
+    with live.client(keys.read) as client:
+        response = client.post("/batches", files={"file": ("in.csv", content)}, params=params)
+    assert response.status_code == status, response.text
+    assert message in response.json()["detail"]
+
+
+def test_unknown_and_unfinished_jobs(batch_server: tuple[LiveServer, Keys]) -> None:
+    live, keys = batch_server
+    with live.client(keys.read) as client:
+        assert client.get("/batches/nope").status_code == 404
+        assert client.get("/batches/nope/results").status_code == 404
+        anonymous = httpx.get(f"{live.url}/batches")
+    assert anonymous.status_code == 401
+
+
+def test_a_job_survives_a_server_restart(loaded_home: Path, tmp_path: Path) -> None:
+    home = copy_home(loaded_home, tmp_path / "home")
+    lines = CUSTOMERS.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    # Six copies with fresh ids: several chunks, long enough to stop the server mid-job.
+    rows = [f"{copy}-{line}" for copy in range(6) for line in body]
+    upload = tmp_path / "many.csv"
+    upload.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    live = LiveServer(home)
+    live.start()
+    keys = make_keys(home)
+    try:
+        with live.client(keys.read) as client:
+            job = client.post("/batches", files={"file": ("many.csv", upload.read_bytes())}).json()
+            deadline = time.monotonic() + 120
+            while client.get(f"/batches/{job['id']}").json()["done_rows"] == 0:
+                assert time.monotonic() < deadline, "the job made no progress"
+                time.sleep(0.1)
+        live.restart()
+        with live.client(keys.read) as client:
+            resumed = client.get(f"/batches/{job['id']}").json()
+            assert resumed["state"] in {"queued", "running", "done"}
+            done = _wait_for(client, job["id"], "done")
+            results = client.get(f"/batches/{job['id']}/results").text
+    finally:
+        live.stop()
+    assert done["done_rows"] == len(rows)
+    assert resumed["done_rows"] > 0
+    assert "resumed after row" in str(done["message"])
+    assert _rows(results) == _reference_alerts(home, upload, tmp_path)
