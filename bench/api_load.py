@@ -1,0 +1,267 @@
+"""Load test of the HTTP API on loopback: `/match` at rising request rates.
+
+    .venv/bin/python bench/api_load.py [--seconds 10] [--rates 50,100,200,300]
+
+Starts `watchkeeper serve` on 127.0.0.1 over a store of the bundled lists,
+then sends one yente-style `/match` request per customer of the bundled
+sample file, open loop at each fixed rate (requests leave on schedule whether
+or not earlier ones came back, so a slow server cannot slow the clock down and
+hide its own queueing). Each step sends a fixed number of requests and stops
+by itself at a time limit. Latency is measured from the scheduled send time.
+
+A warm-up of 200 unmeasured requests comes first. Baselines in the same run: `/healthz` at the same rates (the cost of HTTP and
+the framework alone) and the same queries screened in process (the cost of
+matching alone). Target (issue #5): p99 ≤ 25 ms at 200 req/s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from watchkeeper.jobs import load_bundled
+from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.screen.example import example_queries, screen_example
+from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.store import SqliteStore
+from watchkeeper.store.service import ServiceStore
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+CUSTOMERS = DATA / "samples" / "customers.csv"
+SCHEMA = {"person": "Person", "organization": "Organization", "vessel": "Vessel"}
+TARGET_RATE = 200
+TARGET_P99_MS = 25.0
+
+
+@dataclass
+class Step:
+    endpoint: str
+    rate: int
+    sent: int
+    ok: int
+    failed: Counter[str]
+    wall: float
+    latencies: list[float]
+
+    @property
+    def achieved(self) -> float:
+        return self.ok / self.wall if self.wall else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def examples() -> list[dict[str, Any]]:
+    bodies = []
+    with CUSTOMERS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            props: dict[str, list[str]] = {"name": [row["name"]]} if row["name"] else {}
+            if row["identifier"]:
+                props["imoNumber" if row["type"] == "vessel" else "idNumber"] = [row["identifier"]]
+            if row["dob"]:
+                props["birthDate"] = [row["dob"]]
+            if row["country"]:
+                props["country"] = [row["country"]]
+            schema = SCHEMA.get(row["type"], "LegalEntity")
+            bodies.append({"queries": {row["id"]: {"schema": schema, "properties": props}}})
+    return bodies
+
+
+def prepare_home(home: Path) -> str:
+    store = SqliteStore(home / "watchkeeper.sqlite")
+    try:
+        load_bundled(store, DATA)
+        screener_from_store(store, cache=home / "index")  # built once, loaded by the server
+    finally:
+        store.close()
+    keys = ServiceStore(home / "watchkeeper.sqlite")
+    try:
+        return keys.create_key("read", "load bench")[1]
+    finally:
+        keys.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "WATCHKEEPER_HOME": str(home)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "watchkeeper", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("server did not become ready in 120 s")
+
+
+async def run_step(
+    url: str, endpoint: str, rate: int, seconds: float, bodies: list[dict[str, Any]], token: str
+) -> Step:
+    count = int(rate * seconds)
+    limit = seconds + 10.0  # the step stops by itself even if the server stalls
+    latencies: list[float] = []
+    failed: Counter[str] = Counter()
+    ok = 0
+    headers = {"Authorization": f"ApiKey {token}"}
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, timeout=limit, limits=httpx.Limits(max_connections=256)
+    ) as client:
+        start = time.perf_counter()
+
+        async def one(index: int) -> None:
+            nonlocal ok
+            scheduled = start + index / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                if endpoint == "/healthz":
+                    response = await client.get("/healthz")
+                else:
+                    response = await client.post("/match/default", json=bodies[index % len(bodies)])
+            except httpx.HTTPError as exc:
+                failed[type(exc).__name__] += 1
+                return
+            if response.status_code == 200:
+                ok += 1
+                latencies.append(time.perf_counter() - scheduled)
+            else:
+                failed[f"HTTP {response.status_code}"] += 1
+
+        tasks = [asyncio.create_task(one(i)) for i in range(count)]
+        _, pending = await asyncio.wait(tasks, timeout=limit)
+        for task in pending:
+            task.cancel()
+        if pending:
+            failed["unfinished at the time limit"] += len(pending)
+        wall = time.perf_counter() - start
+    return Step(endpoint, rate, count, ok, failed, wall, latencies)
+
+
+def in_process(home: Path, bodies: list[dict[str, Any]]) -> tuple[float, float]:
+    store = SqliteStore(home / "watchkeeper.sqlite")
+    try:
+        screener, _ = screener_from_store(store, cache=home / "index")
+    finally:
+        store.close()
+    times = []
+    for body in bodies:
+        ((_, example),) = body["queries"].items()
+        began = time.perf_counter()
+        queries = example_queries(example["schema"], example["properties"])
+        screen_example(screener, queries, cutoff=0.5, limit=5)
+        times.append(time.perf_counter() - began)
+    ordered = sorted(times)
+    return statistics.median(ordered) * 1000, ordered[int(0.99 * len(ordered))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=10.0, help="Length of each step (default 10).")
+    parser.add_argument("--rates", default="50,100,200,250,300", help="Request rates to step through.")
+    args = parser.parse_args()
+    rates = [int(r) for r in args.rates.split(",")]
+    console = Console(width=130)
+    bodies = examples()
+    with tempfile.TemporaryDirectory(prefix="wk-load-") as folder:
+        home = Path(folder)
+        console.print("preparing a store of the bundled lists …")
+        token = prepare_home(home)
+        base_p50, base_p99 = in_process(home, bodies)
+        port = free_port()
+        server = start_server(home, port)
+        url = f"http://127.0.0.1:{port}"
+        steps: list[Step] = []
+        try:
+            # Warm-up, not measured: first requests fill the matcher's caches and start the thread pool.
+            with httpx.Client(base_url=url, headers={"Authorization": f"ApiKey {token}"}) as client:
+                for body in bodies[:200]:
+                    client.post("/match/default", json=body)
+            for rate in rates:
+                for endpoint in ("/healthz", "/match"):
+                    console.print(f"{endpoint} at {rate} req/s for {args.seconds:g} s …")
+                    steps.append(asyncio.run(run_step(url, endpoint, rate, args.seconds, bodies, token)))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    table = Table(
+        title=f"HTTP API on loopback, one query per request, 2 cores (threshold {DEFAULT_THRESHOLD})"
+    )
+    for column in (
+        "endpoint",
+        "rate",
+        "sent",
+        "ok",
+        "failed",
+        "achieved req/s",
+        "p50 ms",
+        "p99 ms",
+        "p99 / in-process",
+    ):
+        table.add_column(column, justify="right" if column not in {"endpoint", "failed"} else "left")
+    for step in steps:
+        p99 = step.percentile(0.99)
+        table.add_row(
+            step.endpoint if step.endpoint == "/healthz" else "/match/default",
+            str(step.rate),
+            str(step.sent),
+            str(step.ok),
+            ", ".join(f"{k}: {v}" for k, v in step.failed.items()) or "0",
+            f"{step.achieved:,.0f}",
+            f"{step.percentile(0.5):.1f}",
+            f"{p99:.1f}",
+            f"{p99 / base_p99:.1f}×" if step.endpoint == "/match" else "",
+        )
+    table.add_row(
+        "in process", "", str(len(bodies)), "", "", "", f"{base_p50:.2f}", f"{base_p99:.2f}", "1.0×"
+    )
+    console.print(table)
+    at_target = next((s for s in steps if s.endpoint == "/match" and s.rate == TARGET_RATE), None)
+    if at_target is not None:
+        p99 = at_target.percentile(0.99)
+        verdict = "met" if p99 <= TARGET_P99_MS and not at_target.failed else "NOT met"
+        console.print(
+            f"Target p99 ≤ {TARGET_P99_MS:g} ms at {TARGET_RATE} req/s: p99 {p99:.1f} ms, "
+            f"{sum(at_target.failed.values())} failed — {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""`watchkeeper keys` and `watchkeeper serve --help`, as users run them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from tests.api.conftest import LiveServer, copy_home
+from tests.test_cli import wk
+from watchkeeper.store.service import ServiceStore
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    created = json.loads(
+        wk(tmp_path, "keys", "create", "--scope", "admin", "--label", "onboarding", "--json").stdout
+    )
+    token = created["token"]
+    assert token.startswith(f"wk_{created['key_id']}_")
+    assert created["scope"] == "admin"
+    # Only a hash is kept: the token itself appears nowhere in the store.
+    assert token.encode() not in (tmp_path / "watchkeeper.sqlite").read_bytes()
+    store = ServiceStore(tmp_path / "watchkeeper.sqlite")
+    try:
+        assert store.key_for_token(token) is not None
+        assert store.key_for_token(token + "x") is None
+    finally:
+        store.close()
+    listed = json.loads(wk(tmp_path, "keys", "list", "--json").stdout)
+    assert [(k["key_id"], k["label"], k["revoked_at"]) for k in listed] == [
+        (created["key_id"], "onboarding", None)
+    ]
+    table = wk(tmp_path, "keys", "list").stdout
+    assert created["key_id"] in table
+    assert token not in table
+    revoked = json.loads(wk(tmp_path, "keys", "revoke", created["key_id"], "--json").stdout)
+    assert revoked["revoked_at"]
+
+
+def test_bad_scope_and_unknown_key_are_clear_errors(tmp_path: Path) -> None:
+    bad = wk(tmp_path, "keys", "create", "--scope", "root", check=False)
+    assert bad.returncode == 2
+    assert "scope 'root': choose one of read, admin" in bad.stderr
+    missing = wk(tmp_path, "keys", "revoke", "deadbeef", check=False)
+    assert missing.returncode == 2
+    assert "no API key 'deadbeef'" in missing.stderr
+
+
+def test_serve_help_reads_like_a_manual(tmp_path: Path) -> None:
+    result = wk(tmp_path, "serve", "--help")
+    assert "/readyz once" in result.stdout
+    assert "--open-read" in result.stdout
+
+
+def test_a_key_made_on_the_command_line_opens_the_api(loaded_home: Path, tmp_path: Path) -> None:
+    home = copy_home(loaded_home, tmp_path / "home")
+    token = json.loads(wk(home, "keys", "create", "--scope", "read", "--json").stdout)["token"]
+    live = LiveServer(home)
+    live.start()
+    try:
+        answer = httpx.post(
+            f"{live.url}/screen", json={"name": "Kim Jong Un"}, headers={"Authorization": f"ApiKey {token}"}
+        )
+        assert answer.status_code == 200
+        key_id = token.split("_")[1]
+        wk(home, "keys", "revoke", key_id)
+        again = httpx.post(
+            f"{live.url}/screen", json={"name": "Kim Jong Un"}, headers={"Authorization": f"ApiKey {token}"}
+        )
+        assert again.status_code == 401
+    finally:
+        live.stop()
