@@ -11,7 +11,8 @@ by itself at a time limit. Latency is measured from the scheduled send time.
 
 A warm-up of 200 unmeasured requests comes first. Baselines in the same
 run: `/healthz` at the same rates (the cost of HTTP and the framework alone)
-and the same queries screened in process (the cost of matching alone). Target (issue #5): p99 ≤ 25 ms at 200 req/s on 2 cores.
+and the same queries screened in process (the cost of matching alone).
+Target (issue #5): p99 ≤ 25 ms at 200 req/s on 2 cores.
 """
 
 from __future__ import annotations

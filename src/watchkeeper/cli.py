@@ -22,10 +22,11 @@ from rich.console import Console
 
 from watchkeeper import __version__
 from watchkeeper.errors import ImportRejected, ListFormatError, NotFound, WatchkeeperError
-from watchkeeper.jobs import SAMPLE_CUSTOMERS, bundled_data_dir, load_bundled, summarise
+from watchkeeper.jobs import SAMPLE_CUSTOMERS, bundled_data_dir, load_bundled, load_bundled_rules, summarise
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.settings import Settings
 from watchkeeper.store import SqliteStore
+from watchkeeper.store.rules import RuleStore
 
 app = typer.Typer(
     name="watchkeeper",
@@ -109,7 +110,7 @@ def run(
     screen_sample: Annotated[bool, typer.Option(help="Then screen the bundled sample customer file.")] = True,
     as_json: JsonFlag = False,
 ) -> None:
-    """Load the bundled OFAC and UN lists into the store, show what is loaded, screen the sample customers.
+    """Load the bundled OFAC and UN lists and DPRK rules, show what is loaded, screen the sample customers.
 
     Lists already in the store are not imported twice. Run `watchkeeper lists
     fetch` to get today's lists: the bundled ones are old, and the table says so.
@@ -119,6 +120,11 @@ def run(
     customers = data_dir / SAMPLE_CUSTOMERS if screen_sample and not as_json else None
     with reported_errors(), open_store(settings) as store:
         outcomes = load_bundled(store, data_dir)
+        rules = RuleStore(settings.store_path)
+        try:
+            outcomes += load_bundled_rules(rules, data_dir)
+        finally:
+            rules.close()
         summaries = summarise(store, settings.max_list_age_days)
         if as_json:
             emit_json(
@@ -156,9 +162,11 @@ def run(
 
 
 def main() -> None:
-    # Importing these registers their commands on the app (lists, entity; screen, batch, eval; serve, keys).
+    # Importing these registers their commands on the app (lists, entity; screen, batch, eval; serve, keys;
+    # payments, vessels, shipments, rules).
     import watchkeeper.cli_lists  # noqa: PLC0415
     import watchkeeper.cli_screening  # noqa: PLC0415
-    import watchkeeper.cli_service  # noqa: F401, PLC0415
+    import watchkeeper.cli_service  # noqa: PLC0415
+    import watchkeeper.cli_trade  # noqa: F401, PLC0415
 
     app()

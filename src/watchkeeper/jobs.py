@@ -10,7 +10,15 @@ from watchkeeper.errors import AlreadyImported, ImportRejected
 from watchkeeper.model import ListVersion
 from watchkeeper.sources import parse_list
 from watchkeeper.store.base import ImportResult, ListStore
+from watchkeeper.store.rules import RuleStore
 
+#: Rule files shipped in `data/rules/` (UN and US rules as data), loaded by `make run`.
+BUNDLED_RULES = (
+    ("dprk-goods", "rules/dprk/banned_goods.csv"),
+    ("dprk-vessels", "rules/dprk/advisory_vessels.csv"),
+    ("dprk-red-flags", "rules/dprk/red_flags.md"),
+    ("embargoes", "rules/embargoes/comprehensive.csv"),
+)
 #: The sample customer file `make run` screens: invented parties with real listed ones hidden in it.
 SAMPLE_CUSTOMERS = "samples/customers.csv"
 #: Lists shipped in `data/` (public domain), loaded by `make run`.
@@ -52,6 +60,20 @@ def load_bundled(store: ListStore, data_dir: Path) -> list[LoadOutcome]:
             outcomes.append(LoadOutcome(str(path), "skipped", str(exc)))
             continue
         outcomes.append(LoadOutcome(str(path), "imported", result.version.label, result))
+    return outcomes
+
+
+def load_bundled_rules(rules: RuleStore, data_dir: Path) -> list[LoadOutcome]:
+    """Store each bundled rule file unless the store already holds that very file."""
+    outcomes = []
+    for kind, relative in BUNDLED_RULES:
+        path = data_dir / relative
+        try:
+            loaded = rules.import_file(kind, path)
+        except AlreadyImported as exc:
+            outcomes.append(LoadOutcome(str(path), "already-loaded", str(exc)))
+            continue
+        outcomes.append(LoadOutcome(str(path), "imported", loaded.label))
     return outcomes
 
 

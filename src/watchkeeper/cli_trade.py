@@ -1,0 +1,215 @@
+"""`watchkeeper payments|vessels|shipments screen` and `watchkeeper rules`: the trade channels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, out, reported_errors, settings_for
+from watchkeeper.cli_screening import ListsOption, ThresholdOption, _load
+from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.rules.book import RULE_KINDS, RuleBook
+from watchkeeper.rules.vessels import looks_like_imo
+from watchkeeper.screen.evidence import Hit
+from watchkeeper.screen.payments import PaymentScreener
+from watchkeeper.screen.shipments import ShipmentScreener, read_shipments
+from watchkeeper.screen.vessels import VesselQuery, VesselScreener
+from watchkeeper.store.rules import RuleStore
+
+payments_app = typer.Typer(help="Screen payment messages: ISO 20022 pacs.008 / pain.001, SWIFT MT103.")
+vessels_app = typer.Typer(help="Screen vessels by IMO number, name, MMSI or call sign.")
+shipments_app = typer.Typer(help="Screen shipments: parties, vessel, goods (HS codes), ports, red flags.")
+rules_app = typer.Typer(
+    help="Rule files (banned goods, embargoes, advisory vessels, red flags), versioned like lists.",
+    invoke_without_command=True,
+)
+app.add_typer(payments_app, name="payments")
+app.add_typer(vessels_app, name="vessels")
+app.add_typer(shipments_app, name="shipments")
+app.add_typer(rules_app, name="rules")
+
+#: Exit status when anything is held (or needs review): scripts can stop on it.
+HELD_EXIT = 3
+
+
+def _rules(home: Path | None) -> RuleBook:
+    store = RuleStore(settings_for(home).store_path)
+    try:
+        return store.book()
+    finally:
+        store.close()
+
+
+def _hits_table(title: str, hits: tuple[Hit, ...]) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in ("action", "kind", "field", "reason"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        style = "red" if hit.action == "hold" else "yellow"
+        table.add_row(f"[{style}]{hit.action}[/]", hit.kind, hit.field, hit.reason)
+    return table
+
+
+@payments_app.command("screen")
+def payments_screen(
+    files: Annotated[list[Path], typer.Argument(help="Message files: ISO 20022 XML or MT103 text.")],
+    lists: ListsOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Screen each party, agent, BIC and free-text field of each message; a verdict per message.
+
+    Verdict `hold` when a listed party, a listed BIC, a listed name in the
+    remittance or narrative text, or an embargoed country is found, and for a
+    message that cannot be read (the field at fault is named); `pass`
+    otherwise. Exit status 3 when any message is held.
+    """
+    with reported_errors():
+        screener, _versions = _load(home, lists, None, threshold)
+        payments = PaymentScreener(screener, _rules(home), threshold)
+        verdicts = []
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
+            verdicts.append(payments.screen_bytes(data, str(path)))
+    if as_json:
+        emit_json([v.to_dict() for v in verdicts])
+    else:
+        for verdict in verdicts:
+            message = verdict.message
+            head = f"{verdict.source}: [bold]{verdict.verdict.upper()}[/]"
+            if message is not None:
+                head += f"  {message.kind} {message.reference} {message.amount} {message.currency}"
+            if verdict.error:
+                head += f"  error at {verdict.error_field or 'start'}: {verdict.error}"
+            out.print(head, highlight=False)
+            if verdict.hits and not verdict.error:
+                out.print(_hits_table("", verdict.hits))
+    if any(v.verdict != "pass" for v in verdicts):
+        raise typer.Exit(HELD_EXIT)
+
+
+@vessels_app.command("screen")
+def vessels_screen(
+    vessel: Annotated[str, typer.Argument(help="IMO number (IMO 9114555 or 9114555) or vessel name.")],
+    name: Annotated[str, typer.Option(help="The vessel's name, when the argument is its IMO.")] = "",
+    mmsi: Annotated[str, typer.Option(help="MMSI (nine digits).")] = "",
+    call_sign: Annotated[str, typer.Option(help="Call sign.")] = "",
+    owner: Annotated[str, typer.Option(help="Registered owner, screened as a party.")] = "",
+    operator: Annotated[str, typer.Option(help="Operator or manager, screened as a party.")] = "",
+    lists: ListsOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Is this vessel listed, owned or operated by a listed party, or named in a DPRK advisory?
+
+    The IMO number's check digit is verified first. Exit status 3 when held.
+    """
+    imo = vessel if looks_like_imo(vessel) else ""
+    query = VesselQuery(
+        imo=imo,
+        name=name or ("" if imo else vessel),
+        mmsi=mmsi,
+        call_sign=call_sign,
+        owner=owner,
+        operator=operator,
+    )
+    with reported_errors():
+        query.check()
+        screener, _versions = _load(home, lists, None, threshold)
+        verdict = VesselScreener(screener, _rules(home), threshold).screen(query)
+    if as_json:
+        emit_json(verdict.to_dict())
+    else:
+        out.print(f"{vessel}: [bold]{verdict.verdict.upper()}[/]", highlight=False)
+        if verdict.hits:
+            out.print(_hits_table("", verdict.hits))
+    if verdict.verdict != "pass":
+        raise typer.Exit(HELD_EXIT)
+
+
+@shipments_app.command("screen")
+def shipments_screen(
+    file: Annotated[Path, typer.Argument(help="Shipments as CSV (hs_codes separated by ;) or JSON.")],
+    lists: ListsOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Screen shipments: parties and vessel, goods against the UN DPRK bans and caps, embargoes, red flags.
+
+    Fields: id, date, shipper, shipper_country, shipper_address, consignee,
+    consignee_country, consignee_address, notify_party, notify_party_country,
+    vessel_imo, vessel_name, port_of_loading, country_of_loading,
+    port_of_discharge, country_of_discharge, hs_codes, goods_description,
+    quantity, unit, sts_transfer_location, ais_gap_hours. Each hit cites the
+    rule, resolution and paragraph. Verdict hold, review (red flags, goods
+    named only by description) or pass; exit status 3 unless all pass.
+    """
+    with reported_errors():
+        shipments = read_shipments(file)
+        screener, _versions = _load(home, lists, None, threshold)
+        checker = ShipmentScreener(screener, _rules(home), threshold)
+        verdicts = [checker.screen(s) for s in shipments]
+    if as_json:
+        emit_json([v.to_dict() for v in verdicts])
+    else:
+        for verdict in verdicts:
+            out.print(
+                f"shipment {verdict.shipment.id or '?'}: [bold]{verdict.verdict.upper()}[/]", highlight=False
+            )
+            if verdict.hits:
+                out.print(_hits_table("", verdict.hits))
+    if any(v.verdict != "pass" for v in verdicts):
+        raise typer.Exit(HELD_EXIT)
+
+
+@rules_app.callback()
+def rules_overview(ctx: typer.Context, home: HomeOption = None, as_json: JsonFlag = False) -> None:
+    """The rule files loaded, every version of each kind; `rules load KIND FILE` adds one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store = RuleStore(settings_for(home).store_path)
+    try:
+        versions = store.versions()
+    finally:
+        store.close()
+    if as_json:
+        emit_json(
+            [
+                {"kind": v.kind, "seq": v.seq, "name": v.name, "sha256": v.sha256, "loaded_at": v.loaded_at}
+                for v in versions
+            ]
+        )
+        return
+    table = Table("kind", "version", "file", "loaded", "sha256")
+    for v in versions:
+        table.add_row(v.kind, str(v.seq), v.name, v.loaded_at, v.sha256[:12])
+    out.print(table)
+
+
+@rules_app.command("load")
+def rules_load(
+    kind: Annotated[str, typer.Argument(help="; ".join(f"{k}: {d}" for k, d in RULE_KINDS.items()))],
+    path: Annotated[Path, typer.Argument(help="The rule file.")],
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Store a new version of a rule file, after reading it completely (a bad line is refused, named)."""
+    with reported_errors():
+        store = RuleStore(settings_for(home).store_path)
+        try:
+            loaded = store.import_file(kind, path)
+        finally:
+            store.close()
+    if as_json:
+        emit_json({"kind": loaded.kind, "seq": loaded.seq, "name": loaded.name, "sha256": loaded.sha256})
+        return
+    out.print(f"[green]loaded[/] {loaded.label}", highlight=False)

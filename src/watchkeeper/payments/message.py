@@ -1,0 +1,94 @@
+"""The one shape every payment message is read into: parties, free texts, amount."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class MessageError(ValueError):
+    """A message that cannot be screened as it stands; `field` says where (e.g. `:59:` or
+    `FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Cdtr`). Such a message is held, never passed."""
+
+    def __init__(self, field_path: str, problem: str) -> None:
+        self.field = field_path
+        self.problem = problem
+        super().__init__(f"{field_path}: {problem}" if field_path else problem)
+
+
+@dataclass(frozen=True)
+class PaymentParty:
+    role: str  # debtor, creditor, ultimate_debtor, debtor_agent, intermediary_agent …
+    path: str  # where in the message: an XML path or an MT field tag
+    name: str = ""
+    bic: str = ""
+    account: str = ""
+    address: tuple[str, ...] = ()
+    country: str = ""  # ISO code given in the message (PstlAdr/Ctry, 59F line 3 …)
+    identifiers: tuple[str, ...] = ()
+    is_agent: bool = False
+    kind: str = ""  # person | organization when the message says (PrvtId / OrgId), else unknown
+    birth_date: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "role": self.role,
+            "path": self.path,
+            "name": self.name,
+            "bic": self.bic,
+            "account": self.account,
+            "address": list(self.address),
+            "country": self.country,
+            "identifiers": list(self.identifiers),
+            "kind": self.kind,
+            "birth_date": self.birth_date,
+        }
+
+
+@dataclass(frozen=True)
+class FreeText:
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PaymentMessage:
+    kind: str  # pacs.008 | pain.001 | MT103
+    reference: str
+    parties: tuple[PaymentParty, ...]
+    texts: tuple[FreeText, ...]
+    amount: str = ""
+    currency: str = ""
+    value_date: str = ""
+    source: str = ""  # the file it came from
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "reference": self.reference,
+            "amount": self.amount,
+            "currency": self.currency,
+            "value_date": self.value_date,
+            "parties": [p.to_dict() for p in self.parties],
+            "texts": [{"path": t.path, "text": t.text} for t in self.texts],
+        }
+
+
+def parse_message(data: bytes, source: str = "") -> PaymentMessage:
+    """An ISO 20022 XML or an MT103 message, told apart by its first bytes."""
+    from watchkeeper.payments.iso20022 import parse_iso20022  # noqa: PLC0415
+    from watchkeeper.payments.mt103 import parse_mt103  # noqa: PLC0415
+
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+    if not head:
+        raise MessageError("", "empty message")
+    if head.startswith(b"<"):
+        return parse_iso20022(data, source)
+    if head.startswith(b"{1:") or head.startswith(b":20:") or b"{4:" in data[:400]:
+        return parse_mt103(data, source)
+    raise MessageError("", "neither ISO 20022 XML nor a SWIFT MT message")
+
+
+def read_message(path: Path) -> PaymentMessage:
+    return parse_message(path.read_bytes(), str(path))

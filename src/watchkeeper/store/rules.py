@@ -1,0 +1,101 @@
+"""Rule files (banned goods, embargoes, advisory vessels, red flags), versioned like lists.
+
+Each import of a rule file is parsed completely first, then kept whole as a
+new version of its kind; screening uses the newest version of each kind and
+names it in every hit, so a past decision can be traced to the rules then in force.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from watchkeeper.errors import AlreadyImported, NotFound
+from watchkeeper.rules.book import (
+    RULE_KINDS,
+    RuleBook,
+    RuleFile,
+    parse_rule_file,
+    read_rule_text,
+    sha256_text,
+)
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS rule_file (
+    kind TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (kind, seq),
+    UNIQUE (kind, sha256)
+);
+"""
+_COLUMNS = "kind, seq, name, sha256, loaded_at, text"
+
+
+class RuleStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript(_DDL)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def import_file(self, kind: str, path: Path) -> RuleFile:
+        """Parse and store a new version of `kind`; the same file twice is refused."""
+        if kind not in RULE_KINDS:
+            raise ValueError(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
+        text = read_rule_text(path)
+        parse_rule_file(kind, text, str(path))  # refuses a bad file before anything is stored
+        digest = sha256_text(text)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            held = self._db.execute(
+                "SELECT seq FROM rule_file WHERE kind = ? AND sha256 = ?", (kind, digest)
+            ).fetchone()
+            if held is not None:
+                raise AlreadyImported(f"{path.name} is already {kind} version {held[0]}")
+            row = self._db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM rule_file WHERE kind = ?", (kind,)
+            ).fetchone()
+            seq = int(row[0]) + 1
+            loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+            self._db.execute(
+                f"INSERT INTO rule_file ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, seq, path.name, digest, loaded_at, text),
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return RuleFile(kind, seq, path.name, digest, loaded_at, text)
+
+    def versions(self, kind: str | None = None) -> list[RuleFile]:
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM rule_file WHERE ? IS NULL OR kind = ? ORDER BY kind, seq", (kind, kind)
+        )
+        return [RuleFile(str(k), int(s), str(n), str(h), str(a), str(t)) for k, s, n, h, a, t in rows]
+
+    def current(self) -> dict[str, RuleFile]:
+        """The newest version of each kind loaded."""
+        newest: dict[str, RuleFile] = {}
+        for rule_file in self.versions():
+            newest[rule_file.kind] = rule_file  # ordered by seq: the last one wins
+        return newest
+
+    def book(self) -> RuleBook:
+        return RuleBook.from_files(self.current())
+
+    def version(self, kind: str, seq: int) -> RuleFile:
+        for rule_file in self.versions(kind):
+            if rule_file.seq == seq:
+                return rule_file
+        raise NotFound(f"no version {seq} of rules {kind!r}")
