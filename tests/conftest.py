@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from watchkeeper.match.screener import Screener
+from watchkeeper.rules.book import RuleBook
 from watchkeeper.store import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,3 +29,26 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
     s = SqliteStore(tmp_path / "store.sqlite")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_screener() -> Screener:
+    """A screener over the bundled lists (OFAC SDN 2021-07-07, consolidated, UN), built once per worker."""
+    from watchkeeper.jobs import BUNDLED as BUNDLED_LISTS  # noqa: PLC0415
+    from watchkeeper.sources import parse_list  # noqa: PLC0415
+
+    entities = [e for relative in BUNDLED_LISTS for e in parse_list(BUNDLED / relative).entities]
+    return Screener(entities)
+
+
+@pytest.fixture(scope="session")
+def bundled_rules() -> RuleBook:
+    """The rule files bundled in data/rules, parsed as the store would hold them."""
+    from watchkeeper.jobs import BUNDLED_RULES  # noqa: PLC0415
+    from watchkeeper.rules.book import RuleFile, read_rule_text, sha256_text  # noqa: PLC0415
+
+    files = {}
+    for kind, relative in BUNDLED_RULES:
+        text = read_rule_text(BUNDLED / relative)
+        files[kind] = RuleFile(kind, 1, Path(relative).name, sha256_text(text), "", text)
+    return RuleBook.from_files(files)

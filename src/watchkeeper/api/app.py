@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
@@ -43,12 +44,18 @@ from watchkeeper.api.models import (
     ListsResponse,
     ListStatus,
     ListVersionModel,
+    PaymentVerdictModel,
+    RuleFileModel,
     ScoredEntityResponse,
     ScreenHit,
     ScreenRequest,
     ScreenResponse,
+    ShipmentModel,
+    ShipmentVerdictModel,
     StatusResponse,
     TotalSpec,
+    VesselRequest,
+    VesselVerdictModel,
 )
 from watchkeeper.api.service import LoadedLists, ScreeningService
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
@@ -64,8 +71,11 @@ from watchkeeper.model import Entity, ListVersion, split_entity_id
 from watchkeeper.screen.batch import INPUT_COLUMNS
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.screen.shipments import Shipment
+from watchkeeper.screen.vessels import VesselQuery
 from watchkeeper.settings import Settings
 from watchkeeper.sources import KNOWN_SOURCES
+from watchkeeper.store.rules import RuleStore
 from watchkeeper.store.service import BatchJob
 
 log = logging.getLogger("watchkeeper.api")
@@ -537,6 +547,79 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             counts={"added": v.added, "removed": v.removed, "amended": v.amended},
             index_generation=loaded.generation if loaded else 0,
         )
+
+    # -- trade channels -----------------------------------------------------------
+
+    @app.post(
+        "/payments/screen",
+        tags=["Trade"],
+        response_model=PaymentVerdictModel,
+        responses={
+            422: {"model": PaymentVerdictModel, "description": "Malformed message: held, field named"}
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/xml": {"schema": {"type": "string"}},
+                    "text/plain": {"schema": {"type": "string"}},
+                },
+                "description": "One ISO 20022 pacs.008 / pain.001 XML message, or one SWIFT MT103.",
+            }
+        },
+    )
+    async def payments_screen(request: Request, caller: ReadCaller) -> Any:
+        """Screen one payment message: every party, agent, BIC and free-text field.
+
+        Verdict `hold` with each hit and the field where it was found, or `pass`.
+        A message that cannot be read is held: 422, with the field at fault.
+        """
+        data = await request.body()
+        loaded = service.require_lists()
+        channels = await run_in_threadpool(service.channels, loaded)
+        verdict = await run_in_threadpool(channels.payments.screen_bytes, data, "request")
+        body = verdict.to_dict()
+        if verdict.error:
+            body["detail"] = f"{verdict.error_field or 'message'}: {verdict.error}; the payment is held"
+            return JSONResponse(body, status_code=422)
+        return body
+
+    @app.post("/vessels/screen", tags=["Trade"], response_model=VesselVerdictModel)
+    def vessels_screen(body: VesselRequest, caller: ReadCaller) -> Any:
+        """A vessel by IMO (check digit verified), name, MMSI or call sign; its owner and operator;
+        the DPRK shipping advisories."""
+        loaded = service.require_lists()
+        query = VesselQuery(**body.model_dump())
+        query.check()  # ValueError → 400 naming the field
+        return service.channels(loaded).vessels.screen(query).to_dict()
+
+    @app.post("/shipments/screen", tags=["Trade"], response_model=list[ShipmentVerdictModel])
+    def shipments_screen(body: list[ShipmentModel], caller: ReadCaller) -> Any:
+        """Shipments: parties, vessel, goods (HS codes) against the UN DPRK bans and caps,
+        embargoed countries and regions, red flags. Each hit cites its rule."""
+        if len(body) > MAX_QUERIES:
+            raise HTTPException(400, f"at most {MAX_QUERIES} shipments per request, got {len(body)}")
+        loaded = service.require_lists()
+        shipments = []
+        for number, item in enumerate(body):
+            try:
+                shipments.append(Shipment.from_mapping(item.model_dump(), where=f"[{number}]."))
+            except ValueError as exc:
+                raise HTTPException(400, str(exc)) from None
+        checker = service.channels(loaded).shipments
+        return [checker.screen(s).to_dict() for s in shipments]
+
+    @app.get("/rules", tags=["Trade"], response_model=list[RuleFileModel])
+    def rules(caller: ReadCaller) -> list[RuleFileModel]:
+        """Every stored version of every rule file (banned goods, embargoes, advisory vessels, red flags)."""
+        store = RuleStore(settings.store_path)
+        try:
+            return [
+                RuleFileModel(kind=f.kind, seq=f.seq, name=f.name, sha256=f.sha256, loaded_at=f.loaded_at)
+                for f in store.versions()
+            ]
+        finally:
+            store.close()
 
     # -- batches ----------------------------------------------------------------
 

@@ -206,3 +206,92 @@ class StatusResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str = Field(..., examples=["dob: '1984-13-45' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"])
+
+
+# -- trade channels ------------------------------------------------------------------
+
+
+class HitModel(BaseModel):
+    kind: str = Field(
+        description="name, identifier, bic, free_text, embargo, vessel, owner, advisory, goods, red_flag"
+    )
+    field: str = Field(description="Where it was found: an XML path, an MT field, a shipment field")
+    action: str = Field(description="hold or review")
+    reason: str
+    entity_id: str
+    list: str
+    matched_name: str
+    score: float
+    rule: dict[str, Any]
+    explanation: dict[str, Any]
+
+
+class PaymentVerdictModel(BaseModel):
+    source: str
+    verdict: str = Field(description="pass or hold")
+    kind: str | None = Field(description="pacs.008, pain.001 or MT103")
+    reference: str | None
+    amount: str | None
+    error: str | None
+    error_field: str | None
+    hits: list[HitModel]
+    parties: list[dict[str, Any]]
+
+
+class VesselRequest(BaseModel):
+    imo: str = Field("", max_length=20, examples=["IMO 7303803"])
+    name: str = Field("", max_length=200, examples=["AN SAN 1"])
+    mmsi: str = Field("", max_length=20)
+    call_sign: str = Field("", max_length=20)
+    owner: str = Field("", max_length=200)
+    operator: str = Field("", max_length=200)
+
+
+class VesselVerdictModel(BaseModel):
+    query: dict[str, str]
+    imo: str | None
+    verdict: str = Field(description="pass or hold")
+    hits: list[HitModel]
+
+
+class ShipmentVerdictModel(BaseModel):
+    id: str
+    verdict: str = Field(description="pass, review or hold")
+    hits: list[HitModel]
+
+
+class RuleFileModel(BaseModel):
+    kind: str
+    seq: int
+    name: str
+    sha256: str
+    loaded_at: str
+
+
+class ShipmentModel(BaseModel):
+    """One shipment record; every field optional, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field("", max_length=100)
+    date: str = Field("", max_length=10, examples=["2019-03-10"])
+    shipper: str = Field("", max_length=300)
+    shipper_country: str = Field("", max_length=60)
+    shipper_address: str = Field("", max_length=500)
+    consignee: str = Field("", max_length=300)
+    consignee_country: str = Field("", max_length=60)
+    consignee_address: str = Field("", max_length=500)
+    notify_party: str = Field("", max_length=300)
+    notify_party_country: str = Field("", max_length=60)
+    vessel_imo: str = Field("", max_length=20)
+    vessel_name: str = Field("", max_length=200)
+    port_of_loading: str = Field("", max_length=200)
+    country_of_loading: str = Field("", max_length=60, examples=["KP"])
+    port_of_discharge: str = Field("", max_length=200)
+    country_of_discharge: str = Field("", max_length=60)
+    hs_codes: list[str] = Field(default_factory=list, max_length=100, examples=[["2701.12"]])
+    goods_description: str = Field("", max_length=1000)
+    quantity: str = Field("", max_length=40)
+    unit: str = Field("", max_length=40)
+    sts_transfer_location: str = Field("", max_length=200)
+    ais_gap_hours: str = Field("", max_length=20)

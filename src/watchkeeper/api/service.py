@@ -9,17 +9,22 @@ requests in flight finish on the old index and none fails during a reload.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from watchkeeper.errors import ImportRejected, NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
+from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.screen.payments import PaymentScreener
+from watchkeeper.screen.shipments import ShipmentScreener
+from watchkeeper.screen.vessels import VesselScreener
 from watchkeeper.settings import Settings
 from watchkeeper.sources import parse_list
 from watchkeeper.store import ImportResult, SqliteStore
+from watchkeeper.store.rules import RuleStore
 from watchkeeper.store.service import ServiceStore
 
 
@@ -31,10 +36,18 @@ class LoadedLists:
     versions: tuple[ListVersion, ...]
     loaded_at: str
     generation: int
+    rules: RuleBook = field(default_factory=RuleBook)
 
     @property
     def sources(self) -> frozenset[str]:
         return frozenset(v.source for v in self.versions)
+
+
+@dataclass(frozen=True)
+class TradeChannels:
+    payments: PaymentScreener
+    vessels: VesselScreener
+    shipments: ShipmentScreener
 
 
 class ScreeningService:
@@ -48,6 +61,8 @@ class ScreeningService:
         self._import_lock = threading.Lock()
         self._lists: LoadedLists | None = None
         self._generation = 0
+        self._channels: dict[int, TradeChannels] = {}
+        self._channels_lock = threading.Lock()
 
     # Each thread gets its own connections: SQLite connections are not shared
     # across threads, and WAL lets readers go on while an import writes.
@@ -94,12 +109,30 @@ class ScreeningService:
         screener, versions = screener_from_store(
             store, threshold=self.threshold, cache=self.settings.home / "index"
         )
+        rules = RuleStore(self.settings.store_path)
+        try:
+            book = rules.book()
+        finally:
+            rules.close()
         self._generation += 1
         loaded = LoadedLists(
-            screener, tuple(versions), datetime.now(UTC).isoformat(timespec="seconds"), self._generation
+            screener, tuple(versions), datetime.now(UTC).isoformat(timespec="seconds"), self._generation, book
         )
         self._lists = loaded  # one reference assignment: atomic for every reader
         return loaded
+
+    def channels(self, loaded: LoadedLists) -> TradeChannels:
+        """Payment, vessel and shipment screeners over one generation, built on first use."""
+        with self._channels_lock:
+            found = self._channels.get(loaded.generation)
+            if found is None:
+                found = TradeChannels(
+                    PaymentScreener(loaded.screener, loaded.rules),
+                    VesselScreener(loaded.screener, loaded.rules),
+                    ShipmentScreener(loaded.screener, loaded.rules),
+                )
+                self._channels = {loaded.generation: found}  # older generations are dropped
+            return found
 
     def import_list(
         self,

@@ -1,0 +1,107 @@
+"""POST /payments/screen, /vessels/screen, /shipments/screen and GET /rules on a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
+from tests.conftest import BUNDLED
+from watchkeeper.jobs import load_bundled_rules
+from watchkeeper.store.rules import RuleStore
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payments"
+
+
+@pytest.fixture(scope="module")
+def trade_server(
+    loaded_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, Keys]]:
+    home = copy_home(loaded_home, tmp_path_factory.mktemp("trade") / "home")
+    rules = RuleStore(home / "watchkeeper.sqlite")
+    try:
+        load_bundled_rules(rules, BUNDLED)
+    finally:
+        rules.close()
+    live = LiveServer(home)
+    live.start()
+    yield live, make_keys(home)
+    live.stop()
+
+
+def test_payments_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
+    live, keys = trade_server
+    with live.client(keys.read) as client:
+        held = client.post(
+            "/payments/screen",
+            content=(FIXTURES / "pacs008-forwarder.xml").read_bytes(),
+            headers={"content-type": "application/xml"},
+        )
+        clean = client.post(
+            "/payments/screen",
+            content=(FIXTURES / "mt103-clean.txt").read_bytes(),
+            headers={"content-type": "text/plain"},
+        )
+        broken = client.post(
+            "/payments/screen",
+            content=(FIXTURES / "mt103-clean.txt").read_bytes().replace(b":59F:", b":58F:"),
+            headers={"content-type": "text/plain"},
+        )
+    assert held.status_code == 200
+    body = held.json()
+    assert (body["verdict"], body["kind"]) == ("hold", "pacs.008")
+    assert {(h["kind"], h["field"]) for h in body["hits"]} == {
+        ("name", "FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Dbtr/Nm"),
+        ("free_text", "FIToFICstmrCdtTrf/CdtTrfTxInf[1]/RmtInf/Ustrd"),
+    }
+    assert clean.json()["verdict"] == "pass"
+    assert broken.status_code == 422
+    assert broken.json()["verdict"] == "hold"
+    assert broken.json()["error_field"] == ":59a:"
+    assert "the payment is held" in broken.json()["detail"]
+
+
+def test_vessels_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
+    live, keys = trade_server
+    with live.client(keys.read) as client:
+        tanker = client.post("/vessels/screen", json={"imo": "IMO 9114555"})
+        bad = client.post("/vessels/screen", json={"imo": "IMO 9114556"})
+        empty = client.post("/vessels/screen", json={})
+    assert tanker.status_code == 200
+    assert tanker.json()["verdict"] == "hold"
+    assert "ofac-sdn:23525" in {h["entity_id"] for h in tanker.json()["hits"]}  # UL JI BONG 6
+    assert bad.status_code == 400
+    assert bad.json()["detail"].startswith("imo: ")
+    assert empty.status_code == 400
+
+
+def test_shipments_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
+    live, keys = trade_server
+    shipments = [
+        {"id": "coal", "date": "2018-02-01", "country_of_loading": "KP", "hs_codes": ["2701.12"]},
+        {
+            "id": "timber",
+            "date": "2024-06-01",
+            "country_of_loading": "CA",
+            "country_of_discharge": "AU",
+            "hs_codes": ["4407"],
+        },
+    ]
+    with live.client(keys.read) as client:
+        answer = client.post("/shipments/screen", json=shipments)
+        unknown = client.post("/shipments/screen", json=[{"id": "x", "colour": "red"}])
+        bad_hs = client.post("/shipments/screen", json=[{"id": "x", "hs_codes": ["coal"]}])
+        rules = client.get("/rules")
+    assert answer.status_code == 200
+    coal, timber = answer.json()
+    assert coal["verdict"] == "hold"
+    goods = [h for h in coal["hits"] if h["kind"] == "goods"]
+    assert goods[0]["rule"]["resolution"] == "2371"
+    assert timber == {"id": "timber", "verdict": "pass", "hits": []}
+    assert unknown.status_code == 422
+    assert "colour" in unknown.json()["detail"]
+    assert bad_hs.status_code == 400
+    assert bad_hs.json()["detail"] == "[0].hs_codes: 'coal' is not an HS code (2 to 10 digits)"
+    assert {r["kind"] for r in rules.json()} == {"dprk-goods", "dprk-vessels", "dprk-red-flags", "embargoes"}

@@ -1,0 +1,55 @@
+"""`watchkeeper payments|vessels|shipments screen` and `rules` as users run them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_cli import wk
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "payments"
+
+
+def test_payments_vessels_shipments_from_the_command_line(tmp_path: Path) -> None:
+    wk(tmp_path, "run", "--no-screen-sample")
+    held = wk(
+        tmp_path,
+        "payments",
+        "screen",
+        str(FIXTURES / "pain001-creditor.xml"),
+        str(FIXTURES / "mt103-clean.txt"),
+        "--json",
+        check=False,
+    )
+    assert held.returncode == 3
+    verdicts = json.loads(held.stdout)
+    assert [v["verdict"] for v in verdicts] == ["hold", "pass"]
+    clean = wk(tmp_path, "payments", "screen", str(FIXTURES / "pacs008-clean.xml"))
+    assert "PASS" in clean.stdout
+    table = wk(tmp_path, "payments", "screen", str(FIXTURES / "mt103-dprk-bank.txt"), check=False)
+    assert table.returncode == 3
+    assert "FTBDKPPY" in table.stdout
+
+    vessel = wk(tmp_path, "vessels", "screen", "IMO 7303803", "--json", check=False)
+    assert vessel.returncode == 3
+    assert json.loads(vessel.stdout)["imo"] == "7303803"
+    bad = wk(tmp_path, "vessels", "screen", "IMO 7303804", check=False)
+    assert bad.returncode == 2
+    assert "check digit wrong" in bad.stderr
+
+    shipments = tmp_path / "shipments.csv"
+    shipments.write_text(
+        "id,date,country_of_loading,country_of_discharge,hs_codes,goods_description\n"
+        "S1,2018-02-01,KP,VN,2701.12,anthracite\n"
+        "S2,2024-06-01,CA,AU,4407.11,spruce lumber\n",
+        encoding="utf-8",
+    )
+    screened = wk(tmp_path, "shipments", "screen", str(shipments), "--json", check=False)
+    assert screened.returncode == 3
+    assert [(v["id"], v["verdict"]) for v in json.loads(screened.stdout)] == [("S1", "hold"), ("S2", "pass")]
+
+    rules = json.loads(wk(tmp_path, "rules", "--json").stdout)
+    assert sorted(r["kind"] for r in rules) == ["dprk-goods", "dprk-red-flags", "dprk-vessels", "embargoes"]
+    again = wk(tmp_path, "rules", "load", "embargoes", str(tmp_path / "missing.csv"), check=False)
+    assert again.returncode == 2
+    assert "cannot read" in again.stderr
