@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/screening.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/payments.py
 
 ## bench-api: the HTTP load test alone (/match at rising rates against /healthz and in-process baselines)
 bench-api: $(STAMP)

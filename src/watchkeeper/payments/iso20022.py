@@ -61,16 +61,38 @@ def _local(element: etree._Element) -> str:
 
 
 class _Reader:
-    """Path lookups in one namespace, with paths reported as `Root/Child[n]/…`."""
+    """Path lookups in one namespace, with paths reported as `Root/Child[n]/…`.
+
+    Paths are walked child by child (`iterchildren` in C) rather than given to
+    ElementPath, whose cache of compiled paths holds 100 and would be
+    recompiling ours on every lookup.
+    """
 
     def __init__(self, namespace: str) -> None:
-        self.ns = {"m": namespace}
+        self.namespace = namespace
+        self._tags: dict[str, list[str]] = {}
+
+    def _steps(self, path: str) -> list[str]:
+        steps = self._tags.get(path)
+        if steps is None:
+            steps = self._tags[path] = [f"{{{self.namespace}}}{p}" for p in path.split("/")]
+        return steps
 
     def find(self, element: etree._Element, path: str) -> etree._Element | None:
-        return element.find("/".join(f"m:{p}" for p in path.split("/")), self.ns)
+        found = element
+        for tag in self._steps(path):
+            child = next(found.iterchildren(tag), None)
+            if child is None:
+                return None
+            found = child
+        return found
 
     def findall(self, element: etree._Element, path: str) -> list[etree._Element]:
-        return list(element.findall("/".join(f"m:{p}" for p in path.split("/")), self.ns))
+        *parents, last = self._steps(path)
+        level = [element]
+        for tag in parents:
+            level = [child for node in level for child in node.iterchildren(tag)]
+        return [child for node in level for child in node.iterchildren(last)]
 
     def text(self, element: etree._Element, path: str) -> str:
         found = self.find(element, path)

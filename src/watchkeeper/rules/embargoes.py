@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from watchkeeper.errors import ListFormatError
 
@@ -36,7 +37,7 @@ class Embargo:
     def is_region(self) -> bool:
         return "-" in self.code
 
-    @property
+    @cached_property
     def place_words(self) -> tuple[str, ...]:
         """The words that name a region in an address (`Crimea`, `Sevastopol`, `Donetsk`)."""
         words = re.findall(r"[a-z]+", self.jurisdiction.lower().replace("'", ""))

@@ -52,8 +52,51 @@ def verdict_of(hits: list[Hit]) -> str:
     return "review" if hits else "pass"
 
 
+def party_query(
+    name: str, schema: str | None = None, birth_date: str | None = None, country: str | None = None
+) -> ScreeningQuery:
+    """A screening query for a party as a message or record gives it; what cannot be read is left out
+    (an unreadable birth date must not stop the name from being screened)."""
+    query = ScreeningQuery(
+        name=name,
+        schema=schema,
+        birth_date=birth_date or None,
+        country=country if country and country_code(country) else None,
+    )
+    try:
+        check_query(query)
+    except ValueError:
+        query = ScreeningQuery(name=name, schema=schema, country=query.country)
+    return query
+
+
+class CachedScreening:
+    """Name screening with the answers of recent queries kept.
+
+    Payment and trade traffic repeats itself (the same banks, customers and
+    forwarders all day); a repeated party costs a dictionary lookup. The
+    cache belongs to one screener, so a list update (a new screener) starts
+    afresh.
+    """
+
+    def __init__(self, screener: Screener, threshold: float | None = None, size: int = 100_000) -> None:
+        self.screener = screener
+        self.threshold = threshold
+        self.size = size
+        self._answers: dict[ScreeningQuery, tuple[ScreeningMatch, ...]] = {}
+
+    def matches(self, query: ScreeningQuery) -> tuple[ScreeningMatch, ...]:
+        found = self._answers.get(query)
+        if found is None:
+            found = tuple(self.screener.screen(query, threshold=self.threshold))
+            if len(self._answers) >= self.size:
+                self._answers.pop(next(iter(self._answers)))  # oldest first
+            self._answers[query] = found
+        return found
+
+
 def name_hits(
-    screener: Screener,
+    screener: Screener | CachedScreening,
     name: str,
     where: str,
     *,
@@ -66,17 +109,12 @@ def name_hits(
     """Listed entities a name matches, each as a hit at `where`."""
     if not name.strip():
         return []
-    query = ScreeningQuery(
-        name=name,
-        schema=schema,
-        birth_date=birth_date or None,
-        country=country if country and country_code(country) else None,
-    )
-    try:
-        check_query(query)
-    except ValueError:  # an unreadable birth date must not stop the name from being screened
-        query = ScreeningQuery(name=name, schema=schema, country=query.country)
-    return [_match_hit(m, where, what) for m in screener.screen(query, threshold=threshold)]
+    query = party_query(name, schema, birth_date, country)
+    if isinstance(screener, CachedScreening):
+        matches: tuple[ScreeningMatch, ...] | list[ScreeningMatch] = screener.matches(query)
+    else:
+        matches = screener.screen(query, threshold=threshold)
+    return [_match_hit(m, where, what) for m in matches]
 
 
 def _match_hit(match: ScreeningMatch, where: str, what: str) -> Hit:

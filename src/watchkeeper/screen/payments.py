@@ -17,6 +17,7 @@ from watchkeeper.payments.message import MessageError, PaymentMessage, PaymentPa
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.evidence import (
     BicDirectory,
+    CachedScreening,
     EmbargoCheck,
     Hit,
     bic_country,
@@ -57,6 +58,7 @@ class PaymentScreener:
     def __init__(self, screener: Screener, rules: RuleBook, threshold: float | None = None) -> None:
         self.screener = screener
         self.threshold = threshold
+        self.names = CachedScreening(screener, threshold)
         self.automaton = NameAutomaton(screener.index.entities)
         self.bics = BicDirectory(screener)
         self.embargoes = EmbargoCheck(rules.embargoes)
@@ -96,9 +98,10 @@ class PaymentScreener:
         hits: list[Hit] = []
         name_field = party.path + ("/Nm" if party.path.count("/") else "")
         if party.name:
-            schema = "Organization" if party.is_agent else _SCHEMA.get(party.kind)
+            # A party to a payment is a person or an organisation, never a vessel or an aircraft.
+            schema = "Organization" if party.is_agent else _SCHEMA.get(party.kind, "LegalEntity")
             hits += name_hits(
-                self.screener,
+                self.names,
                 party.name,
                 name_field,
                 schema=schema,

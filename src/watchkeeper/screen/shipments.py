@@ -170,7 +170,15 @@ class ShipmentScreener:
         for role in ("shipper", "consignee", "notify_party"):
             name = getattr(shipment, role)
             country = getattr(shipment, f"{role}_country")
-            hits += name_hits(self.screener, name, role, country=country, threshold=self.threshold, what=role)
+            hits += name_hits(
+                self.screener,
+                name,
+                role,
+                schema="LegalEntity",
+                country=country,
+                threshold=self.threshold,
+                what=role,
+            )
             hits += self.embargoes.country_hits(country, f"{role}_country", on, role.replace("_", " "))
             address = getattr(shipment, f"{role}_address", "")
             if address:
