@@ -163,8 +163,9 @@ def run(
 
 def main() -> None:
     # Importing these registers their commands on the app (lists, entity; screen, batch, eval; serve, keys;
-    # payments, vessels, shipments, rules).
+    # payments, vessels, shipments, rules; alerts, rescreen, runs, audit).
     import watchkeeper.cli_lists  # noqa: PLC0415
+    import watchkeeper.cli_review  # noqa: PLC0415
     import watchkeeper.cli_screening  # noqa: PLC0415
     import watchkeeper.cli_service  # noqa: PLC0415
     import watchkeeper.cli_trade  # noqa: F401, PLC0415

@@ -44,6 +44,20 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Screen against the lists as they were on this date (YYYY-MM-DD)."),
 ]
+UserOption = Annotated[
+    str,
+    typer.Option(
+        "--user", envvar="WATCHKEEPER_USER", help="Who acts (named in the audit trail; default $USER)."
+    ),
+]
+
+
+def acting_user(user: str) -> str:
+    import getpass  # noqa: PLC0415
+
+    return user or getpass.getuser()
+
+
 ThresholdOption = Annotated[
     float,
     typer.Option(help=f"Alert at or above this score (default {DEFAULT_THRESHOLD}, measured on eval-dev)."),
@@ -178,6 +192,14 @@ def batch(
     restart: Annotated[
         bool, typer.Option(help="Ignore an interrupted run's progress and start over.")
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Keep the run, its customers and results in the store, and raise alerts for review.",
+        ),
+    ] = False,
+    user: UserOption = "",
     home: HomeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -226,6 +248,32 @@ def batch(
             )
             if summary.errors_file:
                 err.print(f"[red]{summary.errors:,} rows could not be screened[/]: see {summary.errors_file}")
+        if record:
+            from watchkeeper.review.jobs import record_batch  # noqa: PLC0415
+            from watchkeeper.review.store import ReviewStore  # noqa: PLC0415
+
+            settings = settings_for(home)
+            review = ReviewStore(settings.store_path, four_eyes=settings.four_eyes)
+            try:
+                with open_store(settings) as store:
+                    run_id, outcome = record_batch(
+                        store,
+                        review,
+                        input_csv=input_csv,
+                        alerts_csv=output,
+                        versions=[v.to_dict() for v in versions],
+                        threshold=threshold,
+                        actor=acting_user(user),
+                    )
+            finally:
+                review.close()
+            if not as_json:
+                out.print(
+                    f"Recorded run {run_id}: {len(outcome.raised)} new alerts, "
+                    f"{len(outcome.reopened)} reopened, "
+                    f"{outcome.suppressed} suppressed by the good-guy list",
+                    highlight=False,
+                )
         if summary.errors:
             raise typer.Exit(2)
 

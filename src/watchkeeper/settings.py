@@ -40,6 +40,8 @@ class Settings:
     max_upload_bytes: int = 512 << 20
     #: Processes each batch job of the HTTP service may use.
     batch_workers: int = 1
+    #: A true-match decision is final only when a second user confirms it.
+    four_eyes: bool = False
 
     @property
     def store_path(self) -> Path:
@@ -70,4 +72,5 @@ class Settings:
             max_body_bytes=int(env.get("WATCHKEEPER_MAX_BODY_BYTES", str(1 << 20))),
             max_upload_bytes=int(env.get("WATCHKEEPER_MAX_UPLOAD_BYTES", str(512 << 20))),
             batch_workers=int(env.get("WATCHKEEPER_BATCH_WORKERS", "1")),
+            four_eyes=env.get("WATCHKEEPER_FOUR_EYES", "").lower() in {"1", "true", "yes", "on"},
         )

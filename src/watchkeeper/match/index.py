@@ -159,7 +159,9 @@ class NameIndex:
         known = [self._idf[f] for f in token.forms if f in self._idf]
         return min(known) if known else self._max_idf
 
-    def candidates(self, query: ComparableName, limit: int) -> list[int]:
+    def candidates(
+        self, query: ComparableName, limit: int, min_share: float = MIN_SHARED_WEIGHT
+    ) -> list[int]:
         """Listed names sharing the most (rarity-weighted) tokens with the query.
 
         A token found under its own spelling counts fully, under its phonetic
@@ -180,7 +182,7 @@ class NameIndex:
                 scores[posting] += self._max_idf
         # A name whose shared tokens carry under this share of the query's weight cannot
         # reach an alert even if every shared token matched exactly and typos were kind.
-        kept = np.flatnonzero(scores >= MIN_SHARED_WEIGHT * total)
+        kept = np.flatnonzero(scores >= min_share * total)
         if len(kept) > limit:
             # At equal evidence, shorter listed names first: more of them is explained.
             order = scores[kept] - self._lengths[kept] * 1e-4

@@ -47,7 +47,7 @@ def chosen_versions(
     return versions
 
 
-def _code_fingerprint() -> str:
+def matcher_fingerprint() -> str:
     """Hash of the matching code: an index built by other code is not reused."""
     digest = hashlib.sha256()
     folder = Path(watchkeeper.match.__file__).parent
@@ -58,7 +58,7 @@ def _code_fingerprint() -> str:
 
 def index_key(versions: Sequence[ListVersion]) -> str:
     parts = sorted((v.source, v.seq, v.sha256) for v in versions)
-    payload = json.dumps({"versions": parts, "code": _code_fingerprint()})
+    payload = json.dumps({"versions": parts, "code": matcher_fingerprint()})
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 

@@ -49,7 +49,12 @@ class ListStore(Protocol):
     """Versioned storage of list publications with diffs and time travel."""
 
     def import_snapshot(
-        self, snapshot: ListSnapshot, *, allow_shrink: bool = False, max_shrink: float = DEFAULT_MAX_SHRINK
+        self,
+        snapshot: ListSnapshot,
+        *,
+        allow_shrink: bool = False,
+        max_shrink: float = DEFAULT_MAX_SHRINK,
+        actor: str = "system",
     ) -> ImportResult: ...
 
     def sources(self) -> list[str]: ...

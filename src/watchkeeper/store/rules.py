@@ -20,6 +20,7 @@ from watchkeeper.rules.book import (
     read_rule_text,
     sha256_text,
 )
+from watchkeeper.store.audit import AuditLog
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS rule_file (
@@ -45,11 +46,12 @@ class RuleStore:
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(_DDL)
+        self._audit = AuditLog(self._db)  # creates its table now, never inside an import
 
     def close(self) -> None:
         self._db.close()
 
-    def import_file(self, kind: str, path: Path) -> RuleFile:
+    def import_file(self, kind: str, path: Path, actor: str = "system") -> RuleFile:
         """Parse and store a new version of `kind`; the same file twice is refused."""
         if kind not in RULE_KINDS:
             raise ValueError(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
@@ -72,6 +74,7 @@ class RuleStore:
                 f"INSERT INTO rule_file ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 (kind, seq, path.name, digest, loaded_at, text),
             )
+            self._audit.append(actor, "rules.import", f"{kind}@{seq}", {"file": path.name, "sha256": digest})
         except BaseException:
             self._db.execute("ROLLBACK")
             raise

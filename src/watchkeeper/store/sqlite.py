@@ -20,6 +20,7 @@ from pathlib import Path
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound
 from watchkeeper.model import Entity, EntityChange, FieldChange, ListVersion, diff_entities, split_entity_id
 from watchkeeper.sources.base import ListSnapshot, PendingEntity, paused_gc
+from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
 
 SCHEMA_VERSION = 1
@@ -111,6 +112,7 @@ class SqliteStore:
         self._db.execute("PRAGMA synchronous = NORMAL")
         # executescript commits on its own, so the idempotent DDL runs outside a transaction.
         self._db.executescript(_DDL)
+        self._audit = AuditLog(self._db)  # creates its table now, never inside an import
         with self._transaction():
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
@@ -136,7 +138,12 @@ class SqliteStore:
     # -- import -----------------------------------------------------------
 
     def import_snapshot(
-        self, snapshot: ListSnapshot, *, allow_shrink: bool = False, max_shrink: float = DEFAULT_MAX_SHRINK
+        self,
+        snapshot: ListSnapshot,
+        *,
+        allow_shrink: bool = False,
+        max_shrink: float = DEFAULT_MAX_SHRINK,
+        actor: str = "system",
     ) -> ImportResult:
         pending: dict[str, PendingEntity] = {}
         prefix = f"{snapshot.source}:"
@@ -256,6 +263,19 @@ class SqliteStore:
                     )
                     for c in changes
                 ),
+            )
+            self._audit.append(
+                actor,
+                "list.import",
+                version.label,
+                {
+                    "sha256": version.sha256,
+                    "records": version.record_count,
+                    "added": version.added,
+                    "removed": version.removed,
+                    "amended": version.amended,
+                    "file": Path(version.path).name,
+                },
             )
         return ImportResult(version=version, changes=tuple(changes))
 

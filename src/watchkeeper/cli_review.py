@@ -1,0 +1,289 @@
+"""`watchkeeper alerts`, `rescreen`, `runs` and `audit`: review work on stored screening runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from watchkeeper.cli import (
+    HomeOption,
+    JsonFlag,
+    app,
+    emit_json,
+    err,
+    open_store,
+    out,
+    reported_errors,
+    settings_for,
+)
+from watchkeeper.cli_screening import ThresholdOption, UserOption, acting_user
+from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.review.jobs import rescreen
+from watchkeeper.review.store import OPEN_STATES, OUTCOMES, ReviewStore
+from watchkeeper.settings import Settings
+from watchkeeper.store.audit import AuditLog
+
+alerts_app = typer.Typer(
+    help="Alerts raised by recorded runs: list, show, decide, confirm.", invoke_without_command=True
+)
+audit_app = typer.Typer(
+    help="The tamper-evident audit trail: list, verify, export.", invoke_without_command=True
+)
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(audit_app, name="audit")
+
+#: `audit verify` exit status when the chain is broken.
+TAMPERED_EXIT = 4
+
+
+def _review(settings: Settings) -> ReviewStore:
+    return ReviewStore(settings.store_path, four_eyes=settings.four_eyes)
+
+
+@alerts_app.callback()
+def alerts_overview(
+    ctx: typer.Context,
+    state: Annotated[list[str] | None, typer.Option(help="Only alerts in these states (repeatable).")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only alerts on this listed entity id.")] = None,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Alerts, oldest first: state, customer, listed entity, score. Default: the open ones."""
+    if ctx.invoked_subcommand is not None:
+        return
+    review = _review(settings_for(home))
+    try:
+        alerts = review.alerts(state or list(OPEN_STATES), entity_id=entity)
+    finally:
+        review.close()
+    if as_json:
+        emit_json([a.to_dict() for a in alerts])
+        return
+    table = Table("alert", "state", "customer", "listed entity", "score", "raised by run", "updated")
+    for a in alerts:
+        table.add_row(
+            str(a.id), a.state, a.customer_id, a.entity_id, f"{a.score:.3f}", a.raised_run, a.updated_at
+        )
+    out.print(table)
+
+
+@alerts_app.command("decide")
+def alerts_decide(
+    alert_id: Annotated[int, typer.Argument(help="The alert number.")],
+    outcome: Annotated[str, typer.Argument(help=f"One of {', '.join(OUTCOMES)}.")],
+    reason: Annotated[str, typer.Option(help="Why: the evidence the decision rests on (required).")],
+    user: UserOption = "",
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Decide an alert. A false positive puts the pair on the good-guy list until the entity changes;
+    with four-eyes review (WATCHKEEPER_FOUR_EYES=1) a true match waits for a second user's `confirm`."""
+    with reported_errors():
+        review = _review(settings_for(home))
+        try:
+            alert = review.decide(alert_id, outcome, reason, acting_user(user))
+        finally:
+            review.close()
+    if as_json:
+        emit_json(alert.to_dict())
+        return
+    out.print(f"alert {alert.id} is now {alert.state}", highlight=False)
+
+
+@alerts_app.command("confirm")
+def alerts_confirm(
+    alert_id: Annotated[int, typer.Argument(help="The alert number.")],
+    user: UserOption = "",
+    home: HomeOption = None,
+) -> None:
+    """Confirm another user's true-match decision (four-eyes review)."""
+    with reported_errors():
+        review = _review(settings_for(home))
+        try:
+            alert = review.confirm(alert_id, acting_user(user))
+        finally:
+            review.close()
+    out.print(f"alert {alert.id} is now {alert.state}", highlight=False)
+
+
+@alerts_app.command("show")
+def alerts_show(
+    alert_id: Annotated[int, typer.Argument(help="The alert number.")],
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """One alert with its decisions."""
+    with reported_errors():
+        review = _review(settings_for(home))
+        try:
+            alert = review.alert(alert_id)
+            decisions = review.decisions(alert_id)
+        finally:
+            review.close()
+    if as_json:
+        emit_json({**alert.to_dict(), "decisions": [d.__dict__ for d in decisions]})
+        return
+    out.print(
+        f"alert {alert.id}: {alert.state} — customer {alert.customer_id} / {alert.entity_id} "
+        f"({alert.score:.3f})",
+        highlight=False,
+    )
+    for d in decisions:
+        confirmed = f", confirmed by {d.confirmed_by} {d.confirmed_at}" if d.confirmed_by else ""
+        out.print(f"  {d.at} {d.actor}: {d.outcome} — {d.reason}{confirmed}", highlight=False)
+
+
+_SINCE = re.compile(r"^([a-z][a-z0-9-]+)@(\d+)$")
+
+
+@app.command("rescreen")
+def rescreen_command(
+    since: Annotated[
+        list[str] | None,
+        typer.Option(help="Re-screen against changes after this version, e.g. ofac-sdn@3 (repeatable)."),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Screen every customer against everything (slow).")
+    ] = False,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    user: UserOption = "",
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Re-screen the stored customers against the entities added or amended since the last re-screen.
+
+    Only customers who could match a changed entity are screened (an index of
+    the customers finds them); new alerts are raised, good-guy pairs whose
+    listed entity changed are reopened, alerts on delisted entities are closed
+    with the version as evidence.
+    """
+    settings = settings_for(home)
+    marks: dict[str, int] = {}
+    for item in since or []:
+        found = _SINCE.match(item)
+        if found is None:
+            err.print(f"[bold red]error:[/] --since {item!r}: write SOURCE@VERSION, e.g. ofac-sdn@3")
+            raise typer.Exit(2)
+        marks[found.group(1)] = int(found.group(2))
+    with reported_errors(), open_store(settings) as store:
+        review = _review(settings)
+        try:
+            report = rescreen(
+                store,
+                review,
+                home=settings.home,
+                actor=acting_user(user),
+                since=marks or None,
+                full=full,
+                threshold=threshold,
+            )
+        finally:
+            review.close()
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    out.print(
+        f"Re-screened {report.customers:,} customers ({report.mode}: {report.screened:,} screened) against "
+        f"{report.changed} changed entities in {report.seconds:.2f} s: "
+        f"{len(report.outcome.raised)} new alerts, "
+        f"{len(report.outcome.reopened)} reopened, {report.outcome.suppressed} suppressed, "
+        f"{len(report.delisted)} closed as delisted. Run {report.run_id}.",
+        highlight=False,
+    )
+
+
+@app.command("runs")
+def runs_command(home: HomeOption = None, as_json: JsonFlag = False) -> None:
+    """Recorded screening runs: kind, who, list versions, matcher, threshold, rows, alerts."""
+    review = _review(settings_for(home))
+    try:
+        runs = review.runs()
+    finally:
+        review.close()
+    if as_json:
+        emit_json([r.__dict__ for r in runs])
+        return
+    table = Table("run", "kind", "started", "by", "lists", "matcher", "threshold", "rows", "alerts")
+    for r in runs:
+        lists = ", ".join(f"{v['source']}@{v['seq']}" for v in r.lists)
+        table.add_row(
+            r.id,
+            r.kind,
+            r.started_at,
+            r.actor,
+            lists,
+            r.matcher,
+            f"{r.threshold}",
+            str(r.rows),
+            str(r.alerts),
+        )
+    out.print(table)
+
+
+@audit_app.callback()
+def audit_overview(
+    ctx: typer.Context,
+    last: Annotated[int, typer.Option(help="How many of the newest entries to show.")] = 20,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The newest audit entries: when, who, what, on what."""
+    if ctx.invoked_subcommand is not None:
+        return
+    review = _review(settings_for(home))
+    try:
+        log = AuditLog(review.db)
+        entries = log.entries()[-last:]
+    finally:
+        review.close()
+    if as_json:
+        emit_json([e.to_dict() for e in entries])
+        return
+    table = Table("seq", "at", "actor", "action", "subject", "detail")
+    for e in entries:
+        table.add_row(str(e.seq), e.at, e.actor, e.action, e.subject, e.detail[:80])
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(home: HomeOption = None, as_json: JsonFlag = False) -> None:
+    """Check the hash chain: any edited or deleted entry is named. Exit status 4 when broken."""
+    review = _review(settings_for(home))
+    try:
+        report = AuditLog(review.db).verify()
+    finally:
+        review.close()
+    if as_json:
+        emit_json(
+            {
+                "ok": report.ok,
+                "entries": report.entries,
+                "head": report.head,
+                "problems": list(report.problems),
+            }
+        )
+    elif report.ok:
+        out.print(f"audit trail intact: {report.entries} entries, head {report.head}", highlight=False)
+    else:
+        for problem in report.problems:
+            err.print(f"[bold red]tampered:[/] {problem}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(TAMPERED_EXIT)
+
+
+@audit_app.command("export")
+def audit_export(
+    path: Annotated[Path, typer.Argument(help="CSV file to write.")],
+    home: HomeOption = None,
+) -> None:
+    """Write every audit entry, with its hashes, to a CSV file."""
+    review = _review(settings_for(home))
+    try:
+        count = AuditLog(review.db).export_csv(path)
+    finally:
+        review.close()
+    out.print(f"{count} entries → {path}", highlight=False)

@@ -1,0 +1,180 @@
+"""Review jobs over the stores: record a batch as a run, and re-screen after a list update."""
+
+from __future__ import annotations
+
+import csv
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.model import Entity
+from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
+from watchkeeper.review.store import Customer, RecordOutcome, ReviewStore, finding
+from watchkeeper.screen.batch import OUTPUT_HEADER
+from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
+from watchkeeper.store.sqlite import SqliteStore
+
+
+def new_run_id(kind: str) -> str:
+    return f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def read_customers(path: Path) -> list[Customer]:
+    """The parties of a batch input file (id,name,type,dob,country,identifier); rows without id skipped."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [
+            Customer(
+                id=(row.get("id") or "").strip(),
+                name=(row.get("name") or "").strip(),
+                type=(row.get("type") or "").strip(),
+                dob=(row.get("dob") or "").strip(),
+                country=(row.get("country") or "").strip(),
+                identifier=(row.get("identifier") or "").strip(),
+            )
+            for row in csv.DictReader(handle)
+            if (row.get("id") or "").strip()
+        ]
+
+
+def record_batch(
+    lists: SqliteStore,
+    review: ReviewStore,
+    *,
+    input_csv: Path,
+    alerts_csv: Path,
+    versions: list[dict[str, object]],
+    threshold: float,
+    actor: str,
+) -> tuple[str, RecordOutcome]:
+    """A finished batch becomes a run: its customers, its results and the alerts they raise."""
+    run_id = new_run_id("batch")
+    review.start_run(
+        run_id, kind="batch", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
+    )
+    customers = read_customers(input_csv)
+    review.save_customers(customers, run_id)
+    entities: dict[str, Entity] = {}
+    found = []
+    with alerts_csv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        if next(reader, None) != OUTPUT_HEADER:
+            raise ValueError(f"{alerts_csv}: not an alerts file written by `watchkeeper batch`")
+        for query_id, _list, entity_id, _name, score, explanation in reader:
+            if entity_id not in entities:
+                entities[entity_id] = lists.entity(entity_id)
+            found.append((query_id, entities[entity_id], float(score), json.loads(explanation)))
+    outcome = review.record(run_id, actor, found)
+    review.finish_run(run_id, actor, rows=len(customers), alerts=len(found))
+    return run_id, outcome
+
+
+@dataclass(frozen=True)
+class RescreenReport:
+    run_id: str
+    mode: str
+    changed: int
+    removed: int
+    customers: int
+    screened: int
+    results: int
+    outcome: RecordOutcome
+    delisted: list[int]
+    seconds: float
+    versions: list[str]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "run": self.run_id,
+            "mode": self.mode,
+            "changed_entities": self.changed,
+            "removed_entities": self.removed,
+            "customers": self.customers,
+            "customers_screened": self.screened,
+            "results": self.results,
+            "alerts_raised": self.outcome.raised,
+            "alerts_reopened": [a for a, _ in self.outcome.reopened],
+            "suppressed_by_good_guy_list": self.outcome.suppressed,
+            "alerts_delisted": self.delisted,
+            "seconds": round(self.seconds, 3),
+            "against": self.versions,
+        }
+
+
+def rescreen(
+    lists: SqliteStore,
+    review: ReviewStore,
+    *,
+    home: Path,
+    actor: str,
+    since: dict[str, int] | None = None,
+    full: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> RescreenReport:
+    """Re-screen the stored customers against what changed in each list since it was last re-screened
+    (or since the versions given), raise new alerts, reopen changed good-guy pairs, close delisted ones."""
+    started = time.perf_counter()
+    changed: dict[str, Entity] = {}
+    removed: list[tuple[str, str]] = []
+    marks: dict[str, int] = {}
+    for source in lists.sources():
+        latest = lists.version(source)
+        base = (since or {}).get(source, review.rescreen_mark(source))
+        if base is None:
+            base = latest.seq - 1  # never re-screened: the latest change
+        marks[source] = latest.seq
+        if base >= latest.seq:
+            continue
+        diff = lists.diff(source, before=base, after=latest.seq)
+        for change in diff.changes:
+            if change.kind in ("added", "amended"):
+                changed[change.entity_id] = lists.entity(change.entity_id)
+            elif change.kind == "removed":
+                removed.append((change.entity_id, latest.label))
+    screener, versions = screener_from_store(lists, threshold=threshold, cache=home / "index")
+    run_id = new_run_id("rescreen")
+    review.start_run(
+        run_id,
+        kind="rescreen-full" if full else "rescreen",
+        actor=actor,
+        lists=[v.to_dict() for v in versions],
+        matcher=matcher_fingerprint(),
+        threshold=threshold,
+    )
+    customers = review.customers()
+    targets = list(changed.values())
+    if full:
+        findings = full_rescreen(screener, customers)
+        results = [(c, m) for c, m in findings.results if m.entity.id in changed]
+        screened = findings.screened
+    elif targets:
+        index = CustomerIndex.cached(customers, home / "index")
+        delta = delta_rescreen(screener, index, targets)
+        results, screened = delta.results, delta.screened
+    else:
+        results, screened = [], 0
+    outcome = review.record(run_id, actor, [finding(c, m) for c, m in results])
+    delisted: list[int] = []
+    for entity_id, label in removed:
+        delisted += review.close_delisted([entity_id], label)
+    with review.transaction():
+        for source, seq in marks.items():
+            review.set_rescreen_mark(source, seq)
+    review.finish_run(
+        run_id, actor, rows=len(customers), alerts=len(results), note=f"{len(targets)} changed entities"
+    )
+    return RescreenReport(
+        run_id,
+        "full" if full else "delta",
+        len(targets),
+        len(removed),
+        len(customers),
+        screened,
+        len(results),
+        outcome,
+        delisted,
+        time.perf_counter() - started,
+        [v.label for v in versions],
+    )

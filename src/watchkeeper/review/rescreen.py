@@ -1,0 +1,189 @@
+"""Re-screening stored customers after a list update: only against what changed.
+
+A full re-screen runs every customer through the whole index. A delta
+re-screen turns the question round: the names of the added and amended
+entities are looked up in an index of the customers (built once, kept with
+the store), which yields the few customers that could match them; only those
+are screened, by the same screener, and only their results on the changed
+entities are kept. The customers' index is searched more loosely than the
+lists' index is, so it finds every customer a full re-screen would alert on;
+tests compare the two on real list versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchkeeper.match.index import ID_PROPERTIES, NAME_PROPERTIES, NameIndex, normalize_identifier
+from watchkeeper.match.names import comparable
+from watchkeeper.match.screener import (
+    COMPATIBLE,
+    COUNTRY_MATCH_BONUS,
+    DOB_EXACT_BONUS,
+    Screener,
+    ScreeningMatch,
+    ScreeningQuery,
+    query_schema,
+)
+from watchkeeper.model import Entity, EntityBuilder
+from watchkeeper.review.store import Customer
+
+#: Customers a changed name may pull in, and how much of the name they must share: looser than
+#: screening (limit 40, share 0.35) so that no customer a full re-screen would alert on is missed.
+DELTA_CANDIDATES = 5000
+DELTA_MIN_SHARE = 0.3
+#: The most birth date and country evidence can add to a name score.
+MAX_EVIDENCE_BONUS = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
+
+
+def customer_entity(customer: Customer) -> Entity | None:
+    """A customer in the shape the name index takes (schema from the type; any when unknown)."""
+    schema = query_schema(customer.type) or "LegalEntity"
+    if schema == "Company":
+        schema = "Organization"
+    builder = EntityBuilder(f"customer:{customer.id}", schema)
+    if customer.name.strip():
+        builder.add("name", customer.name)
+    else:
+        builder.add("name", customer.identifier or customer.id)
+    return builder.build()
+
+
+class CustomerIndex:
+    """The stored customers' names and identifiers, searchable by a listed entity's names."""
+
+    def __init__(self, customers: Sequence[Customer]) -> None:
+        self.customers = list(customers)
+        self.names = NameIndex(e for e in (customer_entity(c) for c in self.customers) if e is not None)
+        self.identifiers: dict[str, list[int]] = {}
+        for position, customer in enumerate(self.customers):
+            if customer.identifier:
+                self.identifiers.setdefault(normalize_identifier(customer.identifier), []).append(position)
+
+    @staticmethod
+    def fingerprint(customers: Sequence[Customer]) -> str:
+        digest = hashlib.sha256()
+        for c in customers:
+            digest.update("\x1f".join((c.id, c.name, c.type, c.dob, c.country, c.identifier)).encode())
+            digest.update(b"\x1e")
+        return digest.hexdigest()[:24]
+
+    @classmethod
+    def cached(cls, customers: Sequence[Customer], folder: Path | None) -> CustomerIndex:
+        """The index for these customers, from `folder` when it was built before."""
+        if folder is None:
+            return cls(customers)
+        path = folder / f"customers-{cls.fingerprint(customers)}.pickle"
+        if path.exists():
+            try:
+                with path.open("rb") as handle:
+                    found = pickle.load(handle)
+                if isinstance(found, cls):
+                    return found
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass
+        index = cls(customers)
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("customers-*.pickle"):
+            old.unlink(missing_ok=True)
+        temp = path.with_suffix(".tmp")
+        with temp.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temp.replace(path)
+        return index
+
+    def pairs(self, entities: Iterable[Entity]) -> dict[int, set[str]]:
+        """For each customer (by position) that shares enough of a changed entity's names or an
+        identifier, the changed entities it may match."""
+        found: dict[int, set[str]] = {}
+        for entity in entities:
+            for prop, _strong in NAME_PROPERTIES:
+                for value in entity.get(prop):
+                    name = comparable(value, entity.schema)
+                    for name_id in self.names.candidates(name, DELTA_CANDIDATES, min_share=DELTA_MIN_SHARE):
+                        found.setdefault(self.names.names[name_id].entity, set()).add(entity.id)
+            for prop in ID_PROPERTIES:
+                for value in entity.get(prop):
+                    for position in self.identifiers.get(normalize_identifier(value), ()):
+                        found.setdefault(position, set()).add(entity.id)
+        return found
+
+
+@dataclass(frozen=True)
+class RescreenFindings:
+    screened: int
+    results: list[tuple[str, ScreeningMatch]]
+
+
+def delta_rescreen(
+    screener: Screener, index: CustomerIndex, changed: Sequence[Entity], limit: int = 10
+) -> RescreenFindings:
+    """Results of the customers a changed entity could hit, on the changed entities only.
+
+    Each (customer, changed entity) pair the customers' index proposes is scored
+    name against name with the screener's own scorer and weights; a customer
+    with a pair at or above the threshold (or sharing an identifier) is then
+    screened in full, and its results on the changed entities are the answer.
+    A pair below the threshold here is below it in a full screening too, which
+    takes the best of the same scores over fewer candidate names.
+    """
+    wanted = {e.id for e in changed}
+    names_of: dict[str, list[int]] = {}
+    positions = {entity.id: position for position, entity in enumerate(screener.index.entities)}
+    for name_id, listed in enumerate(screener.index.names):
+        entity_id = screener.index.entities[listed.entity].id
+        if entity_id in wanted:
+            names_of.setdefault(entity_id, []).append(name_id)
+    results = []
+    scored = 0
+    for position, entity_ids in index.pairs(changed).items():
+        customer = index.customers[position]
+        query = customer.query()
+        if _may_alert(screener, query, entity_ids, names_of, positions):
+            scored += 1
+            for match in screener.screen(query, limit=limit):
+                if match.entity.id in wanted:
+                    results.append((customer.id, match))
+    return RescreenFindings(scored, results)
+
+
+def _may_alert(
+    screener: Screener,
+    query: ScreeningQuery,
+    entity_ids: set[str],
+    names_of: dict[str, list[int]],
+    positions: dict[str, int],
+) -> bool:
+    if query.identifier:
+        wanted = normalize_identifier(query.identifier)
+        for entity_id in entity_ids:
+            entity = screener.index.entities[positions[entity_id]]
+            if any(normalize_identifier(v) == wanted for p in ID_PROPERTIES for v in entity.get(p)):
+                return True
+    if not query.name:
+        return False
+    schema = query_schema(query.schema)
+    prepared = comparable(query.name, schema)
+    allowed = COMPATIBLE.get(schema) if schema else None
+    for entity_id in entity_ids:
+        entity = screener.index.entities[positions[entity_id]]
+        if allowed is not None and entity.schema not in allowed:
+            continue
+        for name_id in names_of.get(entity_id, ()):
+            listed = screener.index.names[name_id]
+            match = screener.score_listed_name(
+                query, prepared, listed.name, listed.strong, entity, None, listed.weights
+            )
+            if match.score >= screener.threshold:
+                return True
+    return False
+
+
+def full_rescreen(screener: Screener, customers: Sequence[Customer], limit: int = 10) -> RescreenFindings:
+    """Every customer against everything listed: the baseline a delta re-screen must agree with."""
+    results = [(c.id, m) for c in customers for m in screener.screen(c.query(), limit=limit)]
+    return RescreenFindings(len(customers), results)
