@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/screening.py
 	$(BIN)/python bench/api_load.py
 	$(BIN)/python bench/payments.py
+	$(BIN)/python bench/rescreen.py
 
 ## bench-api: the HTTP load test alone (/match at rising rates against /healthz and in-process baselines)
 bench-api: $(STAMP)

@@ -150,7 +150,24 @@ class NameIndex:
         # The per-query cache is not part of the index: a saved index starts without it.
         state = dict(self.__dict__)
         state["_credit_cache"] = {}
+        # Hundreds of thousands of small arrays pickle and load slowly one by one: they are
+        # saved as one array with offsets and come back as views into it.
+        keys = list(self._arrays)
+        sizes = np.fromiter((len(self._arrays[k]) for k in keys), dtype=np.int64, count=len(keys))
+        data = np.concatenate([self._arrays[k] for k in keys]) if keys else np.empty(0, dtype=np.int32)
+        state["_arrays"] = (keys, sizes, data)
         return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        packed = state.pop("_arrays")
+        assert isinstance(packed, tuple)
+        keys, sizes, data = packed
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        state["_arrays"] = {
+            k: data[s:e] for k, s, e in zip(keys, starts.tolist(), ends.tolist(), strict=True)
+        }
+        self.__dict__.update(state)
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
@@ -169,7 +186,7 @@ class NameIndex:
         """
         if not query.tokens:
             return []
-        scores = np.zeros(len(self.names), dtype=np.float32)
+        scores = np.zeros(len(self._lengths), dtype=np.float32)
         total = 0.0
         for token in query.tokens:
             w = self.weight(token)

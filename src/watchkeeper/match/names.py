@@ -26,6 +26,11 @@ class NameToken:
     #: A patronymic (Romanovich, Ivanovna): often left out of listings, so its absence costs little.
     optional: bool = False
 
+    def __reduce__(self) -> tuple[type[NameToken], tuple[object, ...]]:
+        # Rebuilt through the constructor: the generic dataclass unpickling walks
+        # fields() for every one of the million tokens of a large index.
+        return (NameToken, (self.text, self.forms, self.keys, self.latin, self.optional))
+
 
 @dataclass(frozen=True, slots=True)
 class ComparableName:
@@ -37,6 +42,12 @@ class ComparableName:
     compact: str = ""
     #: Every token written in Latin letters (not transliterated by us).
     latin_written: bool = True
+
+    def __reduce__(self) -> tuple[type[ComparableName], tuple[object, ...]]:
+        return (
+            ComparableName,
+            (self.original, self.tokens, self.script, self.schema, self.compact, self.latin_written),
+        )
 
     @property
     def latin(self) -> str:

@@ -143,18 +143,17 @@ def rescreen(
         matcher=matcher_fingerprint(),
         threshold=threshold,
     )
-    customers = review.customers()
     targets = list(changed.values())
     if full:
+        customers = review.customers()
         findings = full_rescreen(screener, customers)
         results = [(c, m) for c, m in findings.results if m.entity.id in changed]
-        screened = findings.screened
-    elif targets:
-        index = CustomerIndex.cached(customers, home / "index")
-        delta = delta_rescreen(screener, index, targets)
-        results, screened = delta.results, delta.screened
+        screened, stored = findings.screened, len(customers)
     else:
-        results, screened = [], 0
+        index = CustomerIndex.cached(review.customers_state(), review.customers, home / "index")
+        delta = delta_rescreen(screener, index, targets) if targets else None
+        results, screened = (delta.results, delta.screened) if delta else ([], 0)
+        stored = len(index.customers)
     outcome = review.record(run_id, actor, [finding(c, m) for c, m in results])
     delisted: list[int] = []
     for entity_id, label in removed:
@@ -163,14 +162,14 @@ def rescreen(
         for source, seq in marks.items():
             review.set_rescreen_mark(source, seq)
     review.finish_run(
-        run_id, actor, rows=len(customers), alerts=len(results), note=f"{len(targets)} changed entities"
+        run_id, actor, rows=stored, alerts=len(results), note=f"{len(targets)} changed entities"
     )
     return RescreenReport(
         run_id,
         "full" if full else "delta",
         len(targets),
         len(removed),
-        len(customers),
+        stored,
         screened,
         len(results),
         outcome,

@@ -6,6 +6,7 @@ transaction: there is no alert state without the record of who set it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -88,6 +89,7 @@ CREATE TABLE IF NOT EXISTS good_guy (
     PRIMARY KEY (customer_id, entity_id)
 );
 CREATE TABLE IF NOT EXISTS rescreen_mark (source TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS review_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 #: Alert states. `true_match_pending` waits for a second user when four-eyes review is on.
@@ -277,6 +279,11 @@ class ReviewStore:
                 )
                 count += 1
         return count
+
+    def customers_state(self) -> str:
+        """A key that changes whenever the stored customers change."""
+        row = self.db.execute("SELECT value FROM review_meta WHERE key = 'customers_state'").fetchone()
+        return hashlib.sha256(str(row[0] if row else "").encode()).hexdigest()[:24]
 
     def customers(self) -> list[Customer]:
         rows = self.db.execute("SELECT id, name, type, dob, country, identifier FROM customer ORDER BY id")
