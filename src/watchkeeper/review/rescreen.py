@@ -21,8 +21,11 @@ import numpy as np
 
 from watchkeeper.match.index import ID_PROPERTIES, NAME_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import comparable
+from watchkeeper.match.score import compare_weighted
 from watchkeeper.match.screener import (
     COMPATIBLE,
+    COUNTRY_MATCH_BONUS,
+    DOB_EXACT_BONUS,
     Screener,
     ScreeningMatch,
     ScreeningQuery,
@@ -35,6 +38,8 @@ from watchkeeper.review.store import Customer
 #: screening (limit 40, share 0.35) so that no customer a full re-screen would alert on is missed.
 DELTA_CANDIDATES = 5000
 DELTA_MIN_SHARE = 0.3
+#: The most birth date and country evidence can add to a name score.
+MAX_EVIDENCE_BONUS = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
 
 
 def customer_entity(customer: Customer) -> Entity | None:
@@ -161,15 +166,22 @@ def _may_alert(
         return False
     schema = query_schema(query.schema)
     prepared = comparable(query.name, schema)
+    weights = [screener.index.weight(t) for t in prepared.tokens]
     allowed = COMPATIBLE.get(schema) if schema else None
+    # Evidence beyond the name adds at most this much (it otherwise only discounts), so a
+    # name score below the threshold minus it cannot make an alert: the full scoring,
+    # with the evidence, is done only for the pairs that pass this bound.
+    floor = screener.threshold - MAX_EVIDENCE_BONUS
     for entity_id in entity_ids:
         entity = screener.index.entities[positions[entity_id]]
         if allowed is not None and entity.schema not in allowed:
             continue
         for name_id in names_of.get(entity_id, ()):
             listed = screener.index.names[name_id]
+            if compare_weighted(prepared, listed.name, weights, listed.weights).score < floor:
+                continue
             match = screener.score_listed_name(
-                query, prepared, listed.name, listed.strong, entity, None, listed.weights
+                query, prepared, listed.name, listed.strong, entity, weights, listed.weights
             )
             if match.score >= screener.threshold:
                 return True
