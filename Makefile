@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-api eval clean
+.PHONY: run test check lint typecheck bench bench-api eval browser screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/watchkeeper run
 
 ## test: the whole test suite (reads ../shared/data where present), then lint and types
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest -n 2 -q
 	$(MAKE) check
 
@@ -43,6 +43,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/api_load.py
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/rescreen.py
+
+## browser: Debian's Chromium for the UI tests (Playwright drives it; root installs it with apt-get)
+browser:
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+## screenshots: the README's screenshots, taken by the browser test
+screenshots: $(STAMP) browser
+	WATCHKEEPER_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/ui
 
 ## bench-api: the HTTP load test alone (/match at rising rates against /healthz and in-process baselines)
 bench-api: $(STAMP)

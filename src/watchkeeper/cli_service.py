@@ -61,6 +61,14 @@ def keys_create(
     """Create an API key and print its token once; only a hash of it is stored."""
     settings = settings_for(home)
     with reported_errors():
+        if owner:
+            from watchkeeper.store.users import UserStore  # noqa: PLC0415
+
+            users = UserStore(settings.store_path)
+            try:
+                users.user(owner)  # a key acts for an existing user, named in the audit trail
+            finally:
+                users.close()
         store = ServiceStore(settings.store_path)
         try:
             key, token = store.create_key(scope, label, owner)
@@ -110,3 +118,56 @@ def keys_revoke(
         emit_json(key.to_dict())
         return
     out.print(f"Revoked key {key.key_id} ({key.scope}) at {key.revoked_at}.", highlight=False)
+
+
+users_app = typer.Typer(help="Users of the web pages (analyst, supervisor, admin).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Lower-case login name, e.g. alice.")],
+    role: Annotated[
+        str, typer.Option(help="analyst (decides alerts), supervisor (also confirms, re-screens), admin.")
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (scripts).")
+    ] = False,
+    user: Annotated[
+        str, typer.Option("--user", envvar="WATCHKEEPER_USER", help="Who creates it (audit).")
+    ] = "",
+    home: HomeOption = None,
+) -> None:
+    """Create a user; the password is asked for (or read from stdin) and stored as a scrypt hash."""
+    import getpass  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from watchkeeper.store.users import UserStore  # noqa: PLC0415
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
+    with reported_errors():
+        store = UserStore(settings_for(home).store_path)
+        try:
+            created = store.create(username, role, password, actor=user or getpass.getuser())
+        finally:
+            store.close()
+    out.print(f"Created {created.role} {created.username}.", highlight=False)
+
+
+@users_app.command("list")
+def users_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
+    """Every user with role and creation date."""
+    from watchkeeper.store.users import UserStore  # noqa: PLC0415
+
+    store = UserStore(settings_for(home).store_path)
+    try:
+        users = store.users()
+    finally:
+        store.close()
+    if as_json:
+        emit_json([u.__dict__ for u in users])
+        return
+    table = Table("user", "role", "created", "disabled")
+    for u in users:
+        table.add_row(u.username, u.role, u.created_at, "yes" if u.disabled else "")
+    out.print(table)

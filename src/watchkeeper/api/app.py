@@ -58,6 +58,7 @@ from watchkeeper.api.models import (
     VesselVerdictModel,
 )
 from watchkeeper.api.service import LoadedLists, ScreeningService
+from watchkeeper.api.ui import install_ui
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.match.screener import (
     DEFAULT_THRESHOLD,
@@ -276,6 +277,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     app.state.worker = worker
     app.add_middleware(BodyLimit, json_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes)
     _install_error_handlers(app)
+    install_ui(app, service)
 
     # -- health ---------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from watchkeeper.errors import ImportRejected, NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
+from watchkeeper.review.store import ReviewStore
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.screen.payments import PaymentScreener
@@ -26,6 +27,7 @@ from watchkeeper.sources import parse_list
 from watchkeeper.store import ImportResult, SqliteStore
 from watchkeeper.store.rules import RuleStore
 from watchkeeper.store.service import ServiceStore
+from watchkeeper.store.users import UserStore
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class ScreeningService:
         self.threshold = threshold
         self.open_read = settings.open_read
         self._local = threading.local()
-        self._opened: list[SqliteStore | ServiceStore] = []
+        self._opened: list[SqliteStore | ServiceStore | ReviewStore | UserStore] = []
         self._opened_lock = threading.Lock()
         self._import_lock = threading.Lock()
         self._lists: LoadedLists | None = None
@@ -80,6 +82,24 @@ class ScreeningService:
         if found is None:
             found = ServiceStore(self.settings.store_path)
             self._local.service = found
+            with self._opened_lock:
+                self._opened.append(found)
+        return found
+
+    def review_store(self) -> ReviewStore:
+        found: ReviewStore | None = getattr(self._local, "review", None)
+        if found is None:
+            found = ReviewStore(self.settings.store_path, four_eyes=self.settings.four_eyes)
+            self._local.review = found
+            with self._opened_lock:
+                self._opened.append(found)
+        return found
+
+    def user_store(self) -> UserStore:
+        found: UserStore | None = getattr(self._local, "users", None)
+        if found is None:
+            found = UserStore(self.settings.store_path)
+            self._local.users = found
             with self._opened_lock:
                 self._opened.append(found)
         return found

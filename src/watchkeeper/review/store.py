@@ -289,6 +289,28 @@ class ReviewStore:
         rows = self.db.execute("SELECT id, name, type, dob, country, identifier FROM customer ORDER BY id")
         return [Customer(*r) for r in rows]
 
+    def customer(self, customer_id: str) -> Customer:
+        row = self.db.execute(
+            "SELECT id, name, type, dob, country, identifier FROM customer WHERE id = ?", (customer_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no customer {customer_id!r}")
+        return Customer(*row)
+
+    def customer_name(self, customer_id: str) -> str:
+        row = self.db.execute("SELECT name FROM customer WHERE id = ?", (customer_id,)).fetchone()
+        return str(row[0]) if row else customer_id
+
+    def latest_explanation(self, customer_id: str, entity_id: str) -> dict[str, object]:
+        """The explanation of the newest stored result for a pair (empty when none was stored)."""
+        row = self.db.execute(
+            "SELECT r.explanation FROM result r JOIN run ON run.id = r.run_id "
+            "WHERE r.customer_id = ? AND r.entity_id = ? ORDER BY run.started_at DESC, run.id DESC LIMIT 1",
+            (customer_id, entity_id),
+        ).fetchone()
+        found = json.loads(row[0]) if row else {}
+        return found if isinstance(found, dict) else {}
+
     def run_inputs(self, run_id: str) -> list[Customer]:
         rows = self.db.execute("SELECT query FROM run_input WHERE run_id = ? ORDER BY customer_id", (run_id,))
         return [Customer(**json.loads(r[0])) for r in rows]

@@ -1,0 +1,318 @@
+"""The analysts' web pages, served by the API app: server-rendered (Jinja2), no front-end build.
+
+Log in with a user of `watchkeeper users create`; a session cookie (HttpOnly,
+SameSite=Lax) carries a random token whose hash the store keeps, and every
+form carries the session's CSRF token. Analysts see and decide alerts;
+supervisors also confirm true matches (four-eyes) and start re-screens.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from watchkeeper.api.service import ScreeningService
+from watchkeeper.errors import NotFound, WatchkeeperError
+from watchkeeper.match.normalize import raw_tokens
+from watchkeeper.match.screener import ScreeningQuery, query_schema
+from watchkeeper.model import diff_entities
+from watchkeeper.review.jobs import rescreen
+from watchkeeper.review.store import CLOSED_STATES, OPEN_STATES
+from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.users import Session
+
+COOKIE = "wk_session"
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+STATES = ("open", "escalated", "true_match_pending", *CLOSED_STATES, "all")
+
+
+class LoginRequired(Exception):
+    """No valid session: the browser is sent to the login page."""
+
+
+def _session(request: Request, service: ScreeningService) -> Session:
+    token = request.cookies.get(COOKIE)
+    session = service.user_store().session(token) if token else None
+    if session is None:
+        raise LoginRequired
+    return session
+
+
+async def _checked_form(request: Request, session: Session) -> dict[str, str]:
+    form = await request.form()
+    sent = str(form.get("csrf", ""))
+    if not hmac.compare_digest(sent, session.csrf):
+        raise PermissionError("the form's CSRF token is missing or wrong; reload the page")
+    return {k: str(v) for k, v in form.items()}
+
+
+def highlight(text: str, tokens: set[str]) -> str:
+    """The name with every word whose folded form took part in the match marked."""
+    out = []
+    for word in re.split(r"(\s+)", text):
+        folded = set(raw_tokens(word))
+        escaped = html.escape(word)
+        out.append(f"<mark>{escaped}</mark>" if folded and folded <= tokens else escaped)
+    return "".join(out)
+
+
+def ui_router(service: ScreeningService) -> APIRouter:
+    router = APIRouter(prefix="/ui", include_in_schema=False)
+
+    def page(request: Request, name: str, session: Session | None, **context: Any) -> HTMLResponse:
+        return TEMPLATES.TemplateResponse(request, name, {"session": session, **context})
+
+    @router.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request) -> HTMLResponse:
+        return page(request, "login.html", None)
+
+    @router.post("/login")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        found = await run_in_threadpool(
+            service.user_store().login, str(form.get("username", "")), str(form.get("password", ""))
+        )
+        if found is None:
+            return page(request, "login.html", None, message="Wrong user name or password.", error=True)
+        token = found[0]
+        response = RedirectResponse("/ui/", status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600)
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        session = _session(request, service)
+        await _checked_form(request, session)
+        service.user_store().logout(request.cookies.get(COOKIE, ""))
+        response = RedirectResponse("/ui/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @router.get("/", response_class=HTMLResponse)
+    def alerts(
+        request: Request, state: str = "open", list: str = "", min_score: str = "", since: str = ""
+    ) -> HTMLResponse:
+        session = _session(request, service)
+        review = service.review_store()
+        states = list_states(state)
+        rows = []
+        floor = _float(min_score)
+        for alert in review.alerts(states, limit=5000):
+            if list and not alert.entity_id.startswith(f"{list}:"):
+                continue
+            if floor is not None and alert.score < floor:
+                continue
+            if since and alert.updated_at[:10] < since:
+                continue
+            rows.append(
+                {
+                    "alert": alert,
+                    "customer_name": review.customer_name(alert.customer_id),
+                    "caption": _caption(service, alert.entity_id),
+                }
+            )
+        filters = {"state": state, "list": list, "min_score": min_score, "since": since}
+        sources = service.store().sources()
+        return page(
+            request,
+            "alerts.html",
+            session,
+            nav="alerts",
+            rows=rows,
+            states=STATES,
+            sources=sources,
+            filters=filters,
+        )
+
+    @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
+    def alert_page(request: Request, alert_id: int, message: str = "", error: bool = False) -> HTMLResponse:
+        session = _session(request, service)
+        return _alert_view(request, session, alert_id, message, error)
+
+    def _alert_view(
+        request: Request, session: Session, alert_id: int, message: str, error: bool
+    ) -> HTMLResponse:
+        review = service.review_store()
+        store = service.store()
+        alert = review.alert(alert_id)
+        customer = review.customer(alert.customer_id)
+        entity = store.entity(alert.entity_id)
+        explanation = review.latest_explanation(alert.customer_id, alert.entity_id)
+        raw = explanation.get("tokens", []) if explanation else []
+        tokens = [t for t in raw if isinstance(t, dict)] if isinstance(raw, list) else []
+        query_tokens = {str(t.get("query", "")) for t in tokens}
+        listed_tokens = {str(t.get("listed", "")) for t in tokens}
+        listed_name = str(explanation.get("listed_name", entity.caption)) if explanation else entity.caption
+        history: list[dict[str, object]] = []
+        previous = None
+        for since_version, until_version, state in store.history(alert.entity_id):
+            history.append(
+                {
+                    "from": since_version.label,
+                    "until": until_version.label if until_version else None,
+                    "changes": diff_entities(previous, state) if previous is not None else (),
+                }
+            )
+            previous = state
+        properties = [(k, list(v)) for k, v in sorted(entity.properties.items()) if k not in ("notes",)]
+        return page(
+            request,
+            "alert.html",
+            session,
+            nav="alerts",
+            alert=alert,
+            customer=customer,
+            entity=entity,
+            explanation=explanation,
+            highlighted_query=highlight(customer.name, query_tokens),
+            highlighted_listed=highlight(listed_name, listed_tokens),
+            properties=properties,
+            history=history,
+            decisions=review.decisions(alert_id),
+            message=message,
+            error=error,
+        )
+
+    @router.post("/alerts/{alert_id}/decide")
+    async def decide(request: Request, alert_id: int) -> Response:
+        session = _session(request, service)
+        form = await _checked_form(request, session)
+        try:
+            await run_in_threadpool(
+                service.review_store().decide,
+                alert_id,
+                form.get("outcome", ""),
+                form.get("reason", ""),
+                session.user.username,
+            )
+        except ValueError as exc:
+            return _alert_view(request, session, alert_id, str(exc), True)
+        return RedirectResponse(f"/ui/alerts/{alert_id}", status_code=303)
+
+    @router.post("/alerts/{alert_id}/confirm")
+    async def confirm(request: Request, alert_id: int) -> Response:
+        session = _session(request, service)
+        await _checked_form(request, session)
+        if not session.user.may("supervisor"):
+            return _alert_view(request, session, alert_id, "only a supervisor confirms a true match", True)
+        try:
+            await run_in_threadpool(service.review_store().confirm, alert_id, session.user.username)
+        except ValueError as exc:
+            return _alert_view(request, session, alert_id, str(exc), True)
+        return RedirectResponse(f"/ui/alerts/{alert_id}", status_code=303)
+
+    @router.get("/screen", response_class=HTMLResponse)
+    def screen_page(request: Request) -> HTMLResponse:
+        session = _session(request, service)
+        return page(request, "screen.html", session, nav="screen", form={}, results=None)
+
+    @router.post("/screen", response_class=HTMLResponse)
+    async def screen(request: Request) -> HTMLResponse:
+        session = _session(request, service)
+        form = await _checked_form(request, session)
+        try:
+            loaded = service.require_lists()
+            query = ScreeningQuery(
+                name=form.get("name", ""),
+                schema=query_schema(form.get("type") or None),
+                birth_date=form.get("dob") or None,
+                country=form.get("country") or None,
+                identifier=form.get("identifier") or None,
+            )
+            results = await run_in_threadpool(loaded.screener.screen, query)
+        except (ValueError, WatchkeeperError) as exc:
+            return page(
+                request,
+                "screen.html",
+                session,
+                nav="screen",
+                form=form,
+                results=None,
+                message=str(exc),
+                error=True,
+            )
+        return page(request, "screen.html", session, nav="screen", form=form, results=results)
+
+    @router.get("/lists", response_class=HTMLResponse)
+    def lists_page(request: Request, message: str = "") -> HTMLResponse:
+        session = _session(request, service)
+        store = service.store()
+        sources = [{"name": s, "versions": store.versions(s)} for s in store.sources()]
+        return page(request, "lists.html", session, nav="lists", sources=sources, message=message)
+
+    @router.get("/lists/{source}/diff", response_class=HTMLResponse)
+    def diff_page(request: Request, source: str, to: int | None = None) -> HTMLResponse:
+        session = _session(request, service)
+        return page(request, "diff.html", session, nav="lists", diff=service.store().diff(source, None, to))
+
+    @router.post("/rescreen")
+    async def rescreen_now(request: Request) -> Response:
+        session = _session(request, service)
+        await _checked_form(request, session)
+        if not session.user.may("supervisor"):
+            return RedirectResponse("/ui/lists?message=only+a+supervisor+starts+a+re-screen", status_code=303)
+        report = await run_in_threadpool(
+            rescreen,
+            service.store(),
+            service.review_store(),
+            home=service.settings.home,
+            actor=session.user.username,
+        )
+        service.reload()
+        text = (
+            f"Re-screened {report.customers} customers against {report.changed} changed entities: "
+            f"{len(report.outcome.raised)} new, {len(report.outcome.reopened)} reopened, "
+            f"{report.outcome.suppressed} suppressed, {len(report.delisted)} delisted."
+        )
+        return RedirectResponse(f"/ui/lists?message={text.replace(' ', '+')}", status_code=303)
+
+    @router.get("/audit", response_class=HTMLResponse)
+    def audit_page(request: Request) -> HTMLResponse:
+        session = _session(request, service)
+        log = AuditLog(service.review_store().db)
+        entries = list(reversed(log.entries()))[:300]
+        return page(request, "audit.html", session, nav="audit", report=log.verify(), entries=entries)
+
+    return router
+
+
+def list_states(state: str) -> list[str]:
+    if state == "all":
+        return list(STATES[:-1])
+    return [state] if state in STATES else list(OPEN_STATES)
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def _caption(service: ScreeningService, entity_id: str) -> str:
+    try:
+        return service.store().entity(entity_id).caption
+    except (NotFound, ValueError):
+        return entity_id
+
+
+def install_ui(app: FastAPI, service: ScreeningService) -> None:
+    """The pages, and the browser-facing answers to a missing session or a bad form."""
+    app.include_router(ui_router(service))
+
+    async def login_required(request: Request, exc: Exception) -> Response:
+        return RedirectResponse("/ui/login", status_code=303)
+
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        return HTMLResponse(f"<p>{html.escape(str(exc))}</p>", status_code=403)
+
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PermissionError, forbidden)
