@@ -30,7 +30,9 @@ from watchkeeper import __version__
 from watchkeeper.api.auth import AdminCaller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.models import (
+    AlertModel,
     BatchJobModel,
+    DecisionRequest,
     DiffResponse,
     EntityChangeModel,
     EntityExample,
@@ -69,9 +71,11 @@ from watchkeeper.match.screener import (
     query_schema,
 )
 from watchkeeper.model import Entity, ListVersion, split_entity_id
+from watchkeeper.review.jobs import new_run_id
+from watchkeeper.review.store import OPEN_STATES, Customer, finding
 from watchkeeper.screen.batch import INPUT_COLUMNS
 from watchkeeper.screen.example import example_queries, screen_example
-from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
 from watchkeeper.screen.shipments import Shipment
 from watchkeeper.screen.vessels import VesselQuery
 from watchkeeper.settings import Settings
@@ -399,10 +403,22 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         )
         threshold = service.threshold if body.threshold is None else body.threshold
         matches = screener.screen(query, threshold=threshold, limit=body.limit, sources=sources)
+        run_id: str | None = None
+        raised: list[int] = []
+        if body.record:
+            if not body.customer_id or not body.customer_id.strip():
+                raise HTTPException(
+                    400, "customer_id: required to record a screening (the customer's stable id)"
+                )
+            if body.as_of:
+                raise HTTPException(400, "as_of: a recorded run screens against the lists in force now")
+            run_id, raised = _record_screening(service, caller.name, body, matches, threshold)
         return ScreenResponse(
-            query=body.model_dump(exclude={"lists", "limit", "threshold", "as_of"}),
+            query=body.model_dump(exclude={"lists", "limit", "threshold", "as_of", "record"}),
             threshold=threshold,
             lists=versions,
+            run=run_id,
+            alerts_raised=raised,
             results=[
                 ScreenHit(
                     entity_id=m.entity.id,
@@ -417,6 +433,29 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
                 for m in matches
             ],
         )
+
+    @app.get("/alerts", tags=["Review"], response_model=list[AlertModel])
+    def alerts(
+        caller: ReadCaller,
+        state: Annotated[list[str] | None, Query(max_length=10, description="Default: the open ones")] = None,
+        entity_id: Annotated[str | None, Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+        offset: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+    ) -> list[AlertModel]:
+        """Alerts raised by recorded runs, oldest first."""
+        states = state or list(OPEN_STATES)
+        found = service.review_store().alerts(states, entity_id=entity_id, limit=limit, offset=offset)
+        return [AlertModel.model_validate(a.to_dict()) for a in found]
+
+    @app.post("/alerts/{alert_id}/decision", tags=["Review"], response_model=AlertModel)
+    def decide(alert_id: int, body: DecisionRequest, caller: ReadCaller) -> AlertModel:
+        """Decide an alert (reason required) as the user the API key belongs to."""
+        if not caller.owner:
+            raise HTTPException(
+                403, "this API key acts for no user; create one with `keys create --owner USER`"
+            )
+        decided = service.review_store().decide(alert_id, body.outcome, body.reason, caller.owner)
+        return AlertModel.model_validate(decided.to_dict())
 
     @app.get("/entities/{entity_id}", tags=["Lists"], response_model=EntityResponse)
     def entity(
@@ -537,7 +576,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             paths = [_save_upload(upload, folder) for upload in files]
             target = paths[0] if len(paths) == 1 else folder
             result = service.import_list(
-                source, target, published=on, partial=partial, allow_shrink=allow_shrink
+                source, target, published=on, partial=partial, allow_shrink=allow_shrink, actor=caller.name
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -707,6 +746,35 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         )
 
     return app
+
+
+def _record_screening(
+    service: ScreeningService,
+    actor: str,
+    body: ScreenRequest,
+    matches: list[ScreeningMatch],
+    threshold: float,
+) -> tuple[str, list[int]]:
+    """One API screening kept as a run: the customer, the results, the alerts they raise."""
+    loaded = service.require_lists()
+    review = service.review_store()
+    run_id = new_run_id("api")
+    customer = Customer(
+        id=str(body.customer_id).strip(),
+        name=body.name,
+        type=body.type or "",
+        dob=body.dob or "",
+        country=body.country or "",
+        identifier=body.identifier or "",
+    )
+    versions = [v.to_dict() for v in loaded.versions if not body.lists or v.source in body.lists]
+    review.start_run(
+        run_id, kind="api", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
+    )
+    review.save_customers([customer], run_id)
+    outcome = review.record(run_id, actor, [finding(customer.id, m) for m in matches])
+    review.finish_run(run_id, actor, rows=1, alerts=len(matches))
+    return run_id, outcome.raised
 
 
 def _ensure(folder: Path) -> Path:

@@ -104,6 +104,10 @@ class ScreenRequest(BaseModel):
     as_of: str | None = Field(None, max_length=10, examples=["2024-01-31"])
     threshold: float | None = Field(None, ge=0.0, le=1.0)
     limit: int = Field(10, ge=1, le=100)
+    customer_id: str | None = Field(
+        None, max_length=100, description="With `record`: the customer's stable id (kept for re-screening)"
+    )
+    record: bool = Field(False, description="Store this screening as a run and raise alerts for review")
 
 
 class ScreenHit(BaseModel):
@@ -122,6 +126,26 @@ class ScreenResponse(BaseModel):
     threshold: float
     lists: list[str]
     results: list[ScreenHit]
+    run: str | None = Field(None, description="The recorded run, when `record` was asked for")
+    alerts_raised: list[int] = Field(default_factory=list)
+
+
+class AlertModel(BaseModel):
+    id: int
+    customer_id: str
+    entity_id: str
+    state: str
+    score: float
+    entity_hash: str
+    raised_run: str
+    last_run: str
+    created_at: str
+    updated_at: str
+
+
+class DecisionRequest(BaseModel):
+    outcome: str = Field(..., description="true_match, false_positive, escalated or closed")
+    reason: str = Field(..., min_length=1, max_length=2000)
 
 
 class ListVersionModel(BaseModel):

@@ -162,6 +162,7 @@ class ScreeningService:
         published: date | None = None,
         partial: bool | None = None,
         allow_shrink: bool = False,
+        actor: str = "system",
     ) -> ImportResult:
         """Parse, store and swap in a new version of `source`; the store is unchanged on any error."""
         with self._import_lock:  # one import at a time; screening goes on meanwhile
@@ -169,7 +170,7 @@ class ScreeningService:
             if snapshot.source != source:
                 raise ImportRejected(f"{path.name} is a {snapshot.source} list, not {source}")
             result = self.store().import_snapshot(
-                snapshot, allow_shrink=allow_shrink, max_shrink=self.settings.max_shrink
+                snapshot, allow_shrink=allow_shrink, max_shrink=self.settings.max_shrink, actor=actor
             )
             self.reload()
             return result
