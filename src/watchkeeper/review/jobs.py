@@ -153,7 +153,7 @@ def rescreen(
         index = CustomerIndex.cached(review.customers_state(), review.customers, home / "index")
         delta = delta_rescreen(screener, index, targets) if targets else None
         results, screened = (delta.results, delta.screened) if delta else ([], 0)
-        stored = len(index.customers)
+        stored = len(index)
     outcome = review.record(run_id, actor, [finding(c, m) for c, m in results])
     delisted: list[int] = []
     for entity_id, label in removed:
