@@ -53,3 +53,23 @@ def test_payments_vessels_shipments_from_the_command_line(tmp_path: Path) -> Non
     again = wk(tmp_path, "rules", "load", "embargoes", str(tmp_path / "missing.csv"), check=False)
     assert again.returncode == 2
     assert "cannot read" in again.stderr
+
+
+def test_recorded_payment_screening_raises_alerts(tmp_path: Path) -> None:
+    wk(tmp_path, "run", "--no-screen-sample")
+    held = wk(
+        tmp_path,
+        "payments",
+        "screen",
+        str(FIXTURES / "mt103-person.txt"),
+        "--record",
+        "--user",
+        "ops",
+        check=False,
+    )
+    assert held.returncode == 3
+    assert "Recorded run payment-" in held.stderr
+    alerts = json.loads(wk(tmp_path, "alerts", "--json").stdout)
+    assert [(a["customer_id"], a["entity_id"]) for a in alerts] == [
+        ("MT103:RZB24MT103-0099", "ofac-sdn:24283")
+    ]

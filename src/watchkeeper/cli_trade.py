@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, out, reported_errors, settings_for
-from watchkeeper.cli_screening import ListsOption, ThresholdOption, _load
-from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
+from watchkeeper.cli_screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
+from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
+from watchkeeper.model import ListVersion
 from watchkeeper.rules.book import RULE_KINDS, RuleBook
 from watchkeeper.rules.vessels import looks_like_imo
 from watchkeeper.screen.evidence import Hit
@@ -43,6 +44,41 @@ def _rules(home: Path | None) -> RuleBook:
         store.close()
 
 
+RecordFlag = Annotated[
+    bool,
+    typer.Option("--record", help="Keep this screening as a run; hits on listed entities become alerts."),
+]
+
+
+def _record(
+    home: Path | None,
+    kind: str,
+    subjects: list[tuple[str, str, list[Hit]]],
+    screener: Screener,
+    versions: list[ListVersion],
+    threshold: float,
+    user: str,
+) -> None:
+    from watchkeeper.review.jobs import record_hits  # noqa: PLC0415
+    from watchkeeper.review.store import ReviewStore  # noqa: PLC0415
+
+    settings = settings_for(home)
+    review = ReviewStore(settings.store_path, four_eyes=settings.four_eyes)
+    try:
+        run_id, outcome = record_hits(
+            review,
+            kind=kind,
+            subjects=subjects,
+            entities={e.id: e for e in screener.index.entities},
+            versions=[v.to_dict() for v in versions],
+            threshold=threshold,
+            actor=acting_user(user),
+        )
+    finally:
+        review.close()
+    err.print(f"Recorded run {run_id}: {len(outcome.raised)} new alerts.", highlight=False)
+
+
 def _hits_table(title: str, hits: tuple[Hit, ...]) -> Table:
     table = Table(title=title, show_lines=False)
     for column in ("action", "kind", "field", "reason"):
@@ -58,6 +94,8 @@ def payments_screen(
     files: Annotated[list[Path], typer.Argument(help="Message files: ISO 20022 XML or MT103 text.")],
     lists: ListsOption = None,
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    record: RecordFlag = False,
+    user: UserOption = "",
     home: HomeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -78,6 +116,17 @@ def payments_screen(
             except OSError as exc:
                 raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
             verdicts.append(payments.screen_bytes(data, str(path)))
+        if record:
+            subjects = [
+                (
+                    f"{v.message.kind}:{v.message.reference}",
+                    f"{v.message.kind} {v.message.reference}",
+                    list(v.hits),
+                )
+                for v in verdicts
+                if v.message is not None
+            ]
+            _record(home, "payment", subjects, screener, _versions, threshold, user)
     if as_json:
         emit_json([v.to_dict() for v in verdicts])
     else:
@@ -140,6 +189,8 @@ def shipments_screen(
     file: Annotated[Path, typer.Argument(help="Shipments as CSV (hs_codes separated by ;) or JSON.")],
     lists: ListsOption = None,
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    record: RecordFlag = False,
+    user: UserOption = "",
     home: HomeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -158,6 +209,12 @@ def shipments_screen(
         screener, _versions = _load(home, lists, None, threshold)
         checker = ShipmentScreener(screener, _rules(home), threshold)
         verdicts = [checker.screen(s) for s in shipments]
+        if record:
+            subjects = [
+                (f"shipment:{v.shipment.id or n}", f"shipment {v.shipment.id or n}", list(v.hits))
+                for n, v in enumerate(verdicts, 1)
+            ]
+            _record(home, "shipment", subjects, screener, _versions, threshold, user)
     if as_json:
         emit_json([v.to_dict() for v in verdicts])
     else:

@@ -10,6 +10,7 @@ import pytest
 from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
 from tests.conftest import BUNDLED
 from watchkeeper.jobs import load_bundled_rules
+from watchkeeper.review.store import ReviewStore
 from watchkeeper.store.rules import RuleStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payments"
@@ -99,9 +100,43 @@ def test_shipments_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
     assert coal["verdict"] == "hold"
     goods = [h for h in coal["hits"] if h["kind"] == "goods"]
     assert goods[0]["rule"]["resolution"] == "2371"
-    assert timber == {"id": "timber", "verdict": "pass", "hits": []}
+    assert timber == {"id": "timber", "verdict": "pass", "hits": [], "run": None}
     assert unknown.status_code == 422
     assert "colour" in unknown.json()["detail"]
     assert bad_hs.status_code == 400
     assert bad_hs.json()["detail"] == "[0].hs_codes: 'coal' is not an HS code (2 to 10 digits)"
     assert {r["kind"] for r in rules.json()} == {"dprk-goods", "dprk-vessels", "dprk-red-flags", "embargoes"}
+
+
+def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveServer, Keys]) -> None:
+    live, keys = trade_server
+    with live.client(keys.read) as client:
+        payment = client.post(
+            "/payments/screen",
+            params={"record": "true"},
+            content=(FIXTURES / "pacs008-forwarder.xml").read_bytes(),
+            headers={"content-type": "application/xml"},
+        ).json()
+        shipment = client.post(
+            "/shipments/screen",
+            params={"record": "true"},
+            json=[
+                {
+                    "id": "BL-77",
+                    "shipper": "Dalian Haibo International Freight Co Ltd",
+                    "country_of_loading": "CN",
+                }
+            ],
+        ).json()
+        alerts = client.get("/alerts").json()
+    assert payment["run"].startswith("payment-")
+    assert shipment[0]["run"].startswith("shipment-")
+    pairs = {(a["customer_id"], a["entity_id"]) for a in alerts}
+    assert ("pacs.008:BKCHCNBJ-20190318-000417", "ofac-sdn:26244") in pairs  # the debtor
+    assert ("pacs.008:BKCHCNBJ-20190318-000417", "ofac-sdn:23730") in pairs  # the tanker in the text
+    assert ("shipment:BL-77", "ofac-sdn:26243") in pairs
+    review = ReviewStore(live.home / "watchkeeper.sqlite")
+    try:
+        assert not [c for c in review.customers() if c.type in ("payment", "shipment")]  # never re-screened
+    finally:
+        review.close()

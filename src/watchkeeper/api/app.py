@@ -71,9 +71,10 @@ from watchkeeper.match.screener import (
     query_schema,
 )
 from watchkeeper.model import Entity, ListVersion, split_entity_id
-from watchkeeper.review.jobs import new_run_id
+from watchkeeper.review.jobs import new_run_id, record_hits
 from watchkeeper.review.store import OPEN_STATES, Customer, finding
 from watchkeeper.screen.batch import INPUT_COLUMNS
+from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
 from watchkeeper.screen.shipments import Shipment
@@ -609,11 +610,12 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             }
         },
     )
-    async def payments_screen(request: Request, caller: ReadCaller) -> Any:
+    async def payments_screen(request: Request, caller: ReadCaller, record: RecordParam = False) -> Any:
         """Screen one payment message: every party, agent, BIC and free-text field.
 
         Verdict `hold` with each hit and the field where it was found, or `pass`.
         A message that cannot be read is held: 422, with the field at fault.
+        With `record`, the screening is kept as a run and hits on listed entities become alerts.
         """
         data = await request.body()
         loaded = service.require_lists()
@@ -623,6 +625,16 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         if verdict.error:
             body["detail"] = f"{verdict.error_field or 'message'}: {verdict.error}; the payment is held"
             return JSONResponse(body, status_code=422)
+        if record and verdict.message is not None:
+            message = verdict.message
+            subject = (
+                f"{message.kind}:{message.reference}",
+                f"{message.kind} {message.reference}",
+                list(verdict.hits),
+            )
+            body["run"] = await run_in_threadpool(
+                _record_hits, service, loaded, "payment", [subject], caller.name
+            )
         return body
 
     @app.post("/vessels/screen", tags=["Trade"], response_model=VesselVerdictModel)
@@ -635,7 +647,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         return service.channels(loaded).vessels.screen(query).to_dict()
 
     @app.post("/shipments/screen", tags=["Trade"], response_model=list[ShipmentVerdictModel])
-    def shipments_screen(body: list[ShipmentModel], caller: ReadCaller) -> Any:
+    def shipments_screen(body: list[ShipmentModel], caller: ReadCaller, record: RecordParam = False) -> Any:
         """Shipments: parties, vessel, goods (HS codes) against the UN DPRK bans and caps,
         embargoed countries and regions, red flags. Each hit cites its rule."""
         if len(body) > MAX_QUERIES:
@@ -648,7 +660,17 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             except ValueError as exc:
                 raise HTTPException(400, str(exc)) from None
         checker = service.channels(loaded).shipments
-        return [checker.screen(s).to_dict() for s in shipments]
+        verdicts = [checker.screen(s) for s in shipments]
+        answers = [v.to_dict() for v in verdicts]
+        if record:
+            subjects = [
+                (f"shipment:{v.shipment.id or n}", f"shipment {v.shipment.id or n}", list(v.hits))
+                for n, v in enumerate(verdicts, 1)
+            ]
+            run_id = _record_hits(service, loaded, "shipment", subjects, caller.name)
+            for answer in answers:
+                answer["run"] = run_id
+        return answers
 
     @app.get("/rules", tags=["Trade"], response_model=list[RuleFileModel])
     def rules(caller: ReadCaller) -> list[RuleFileModel]:
@@ -746,6 +768,30 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         )
 
     return app
+
+
+RecordParam = Annotated[
+    bool, Query(description="Keep this screening as a run; hits on listed entities become alerts")
+]
+
+
+def _record_hits(
+    service: ScreeningService,
+    loaded: LoadedLists,
+    kind: str,
+    subjects: list[tuple[str, str, list[Hit]]],
+    actor: str,
+) -> str:
+    run_id, _ = record_hits(
+        service.review_store(),
+        kind=kind,
+        subjects=subjects,
+        entities={e.id: e for e in loaded.screener.index.entities},
+        versions=[v.to_dict() for v in loaded.versions],
+        threshold=service.threshold,
+        actor=actor,
+    )
+    return run_id
 
 
 def _record_screening(

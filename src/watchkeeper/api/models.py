@@ -260,6 +260,7 @@ class PaymentVerdictModel(BaseModel):
     error_field: str | None
     hits: list[HitModel]
     parties: list[dict[str, Any]]
+    run: str | None = None
 
 
 class VesselRequest(BaseModel):
@@ -282,6 +283,7 @@ class ShipmentVerdictModel(BaseModel):
     id: str
     verdict: str = Field(description="pass, review or hold")
     hits: list[HitModel]
+    run: str | None = None
 
 
 class RuleFileModel(BaseModel):

@@ -14,6 +14,7 @@ from watchkeeper.model import Entity
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
 from watchkeeper.review.store import Customer, RecordOutcome, ReviewStore, finding
 from watchkeeper.screen.batch import OUTPUT_HEADER
+from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
 from watchkeeper.store.sqlite import SqliteStore
 
@@ -177,3 +178,49 @@ def rescreen(
         time.perf_counter() - started,
         [v.label for v in versions],
     )
+
+
+def record_hits(
+    review: ReviewStore,
+    *,
+    kind: str,
+    subjects: list[tuple[str, str, list[Hit]]],
+    entities: dict[str, Entity],
+    versions: list[dict[str, object]],
+    threshold: float,
+    actor: str,
+) -> tuple[str, RecordOutcome]:
+    """Payment messages or shipments kept as a run: each (subject, listed entity) hit raises an alert.
+
+    `subjects` are (id, description, hits). Hits on rules rather than listed entities (embargoes,
+    goods, red flags) are counted in the run's note; their verdict is in the screening answer.
+    """
+    run_id = new_run_id(kind)
+    review.start_run(
+        run_id, kind=kind, actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
+    )
+    review.save_customers([Customer(id=i, name=name, type=kind) for i, name, _ in subjects], run_id)
+    found = []
+    other = 0
+    for subject_id, _name, hits in subjects:
+        for hit in hits:
+            entity = entities.get(hit.entity_id) if hit.entity_id else None
+            if entity is None:
+                other += 1
+                continue
+            detail: dict[str, object] = {
+                "field": hit.field,
+                "hit": hit.kind,
+                "reason": hit.reason,
+                **hit.explanation,
+            }
+            found.append((subject_id, entity, hit.score, detail))
+    outcome = review.record(run_id, actor, found)
+    review.finish_run(
+        run_id,
+        actor,
+        rows=len(subjects),
+        alerts=len(found),
+        note=f"{other} hits on rules (embargo, goods, flags)",
+    )
+    return run_id, outcome

@@ -96,6 +96,8 @@ CREATE TABLE IF NOT EXISTS review_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
 OPEN_STATES = ("open", "escalated", "true_match_pending")
 CLOSED_STATES = ("true_match", "false_positive", "closed", "delisted")
 OUTCOMES = ("true_match", "false_positive", "escalated", "closed")
+#: Subjects of a run that are not customers: screened once, never re-screened.
+ONE_OFF_KINDS = ("payment", "shipment")
 
 
 def _now() -> str:
@@ -286,7 +288,12 @@ class ReviewStore:
         return hashlib.sha256(str(row[0] if row else "").encode()).hexdigest()[:24]
 
     def customers(self) -> list[Customer]:
-        rows = self.db.execute("SELECT id, name, type, dob, country, identifier FROM customer ORDER BY id")
+        """The parties kept for re-screening (payment messages and shipments are one-off subjects)."""
+        rows = self.db.execute(
+            "SELECT id, name, type, dob, country, identifier FROM customer "
+            f"WHERE type NOT IN ({', '.join('?' for _ in ONE_OFF_KINDS)}) ORDER BY id",
+            ONE_OFF_KINDS,
+        )
         return [Customer(*r) for r in rows]
 
     def customer(self, customer_id: str) -> Customer:
