@@ -171,3 +171,38 @@ def users_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     for u in users:
         table.add_row(u.username, u.role, u.created_at, "yes" if u.disabled else "")
     out.print(table)
+
+
+@users_app.command("change")
+def users_change(
+    username: Annotated[str, typer.Argument(help="The user to change.")],
+    role: Annotated[str | None, typer.Option(help="New role: analyst, supervisor or admin.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Set a new password read from standard input.")
+    ] = False,
+    disable: Annotated[
+        bool | None, typer.Option("--disable/--enable", help="Stop (or restore) the user's access.")
+    ] = None,
+    user: Annotated[
+        str, typer.Option("--user", envvar="WATCHKEEPER_USER", help="Who changes it (audit).")
+    ] = "",
+    home: HomeOption = None,
+) -> None:
+    """Change a user's role, password or access; written to the audit trail. Sessions end on a
+    new password or when the user is disabled."""
+    import getpass  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from watchkeeper.store.users import UserStore  # noqa: PLC0415
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with reported_errors():
+        store = UserStore(settings_for(home).store_path)
+        try:
+            changed = store.change(
+                username, actor=user or getpass.getuser(), role=role, password=password, disabled=disable
+            )
+        finally:
+            store.close()
+    state = "disabled" if changed.disabled else "active"
+    out.print(f"{changed.username}: {changed.role}, {state}.", highlight=False)

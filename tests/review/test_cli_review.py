@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import shared
@@ -68,3 +71,40 @@ def test_record_decide_rescreen_and_audit(tmp_path: Path) -> None:
     tampered = wk(tmp_path, "audit", "verify", check=False)
     assert tampered.returncode == 4
     assert "content changed after it was written (alert.decide" in tampered.stderr
+
+
+def test_users_create_change_and_the_audit_trail(tmp_path: Path) -> None:
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "watchkeeper",
+            "users",
+            "create",
+            "dora",
+            "--role",
+            "analyst",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WATCHKEEPER_HOME": str(tmp_path), "WATCHKEEPER_USER": "admin1"},
+        check=True,
+    )
+    assert "Created analyst dora." in created.stdout
+    short = wk(tmp_path, "users", "create", "eve", "--role", "analyst", "--password-stdin", check=False)
+    assert short.returncode == 2
+    assert "at least 10 characters" in short.stderr
+    wk(tmp_path, "users", "change", "dora", "--role", "supervisor", "--disable", "--user", "admin1")
+    users = json.loads(wk(tmp_path, "users", "list", "--json").stdout)
+    assert [(u["username"], u["role"], u["disabled"]) for u in users] == [("dora", "supervisor", True)]
+    entries = json.loads(wk(tmp_path, "audit", "--json").stdout)
+    assert [(e["actor"], e["action"], e["subject"]) for e in entries] == [
+        ("admin1", "user.create", "user:dora"),
+        ("admin1", "user.change", "user:dora"),
+    ]
+    assert entries[1]["detail"] == {"role": "supervisor", "disabled": True}
+    bad_key = wk(tmp_path, "keys", "create", "--scope", "read", "--owner", "nobody", check=False)
+    assert bad_key.returncode == 2
+    assert "no user 'nobody'" in bad_key.stderr

@@ -117,6 +117,46 @@ class UserStore:
         self.db.execute("COMMIT")
         return self.user(username)
 
+    def change(
+        self,
+        username: str,
+        *,
+        actor: str,
+        role: str | None = None,
+        password: str | None = None,
+        disabled: bool | None = None,
+    ) -> User:
+        """Change a user's role, password or access; audited. Disabling ends the user's sessions."""
+        if role is not None and role not in ROLES:
+            raise ValueError(f"role {role!r}: one of {', '.join(ROLES)}")
+        if password is not None and len(password) < MIN_PASSWORD:
+            raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+        self.user(username)  # NotFound for an unknown user
+        changed: dict[str, object] = {}
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if role is not None:
+                self.db.execute("UPDATE app_user SET role = ? WHERE username = ?", (role, username))
+                changed["role"] = role
+            if password is not None:
+                self.db.execute(
+                    "UPDATE app_user SET password = ? WHERE username = ?", (hash_password(password), username)
+                )
+                changed["password"] = "changed"
+            if disabled is not None:
+                self.db.execute(
+                    "UPDATE app_user SET disabled = ? WHERE username = ?", (int(disabled), username)
+                )
+                changed["disabled"] = disabled
+            if password is not None or disabled:
+                self.db.execute("DELETE FROM app_session WHERE username = ?", (username,))
+            self.audit.append(actor, "user.change", f"user:{username}", changed)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return self.user(username)
+
     def user(self, username: str) -> User:
         row = self.db.execute(
             "SELECT username, role, created_at, disabled FROM app_user WHERE username = ?", (username,)
