@@ -141,6 +141,15 @@ class NameIndex:
         self.postings.clear()
         self._lengths = np.array([len(n.name.tokens) for n in self.names], dtype=np.float32)
         self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
+        # Country names read once here: reading them per comparison (and loading the country-name
+        # tables in every process that screens) costs more than the name comparison itself.
+        from watchkeeper.match.screener import entity_countries  # noqa: PLC0415 - screener imports this module
+
+        self._countries = {e.id: codes for e in self.entities if (codes := entity_countries(e))}
+
+    def countries(self, entity: Entity) -> frozenset[str]:
+        """The entity's country codes (empty when it names none), read when the index was built."""
+        return self._countries.get(entity.id, frozenset())
 
     def birth_dates(self, entity: Entity) -> tuple[PartialDate, ...]:
         """An entity's birth dates, parsed once when the index was built."""

@@ -207,12 +207,19 @@ def _years_apart(wanted: PartialDate, low: date, high: date) -> int:
     return wanted.earliest().year - high.year
 
 
-def country_feature(query: str | None, entity: Entity) -> Feature | None:
+def entity_countries(entity: Entity) -> frozenset[str]:
+    """The ISO codes of an entity's nationality, citizenship and countries."""
+    values = [*entity.get("nationality"), *entity.get("citizenship"), *entity.get("country")]
+    return frozenset(c for c in (country_code(v) for v in values) if c)
+
+
+def country_feature(query: str | None, entity: Entity, codes: frozenset[str] | None = None) -> Feature | None:
+    """Country evidence; `codes` are the entity's country codes when already known (the index keeps them)."""
     if not query:
         return None
     wanted = country_code(query)
-    values = [*entity.get("nationality"), *entity.get("citizenship"), *entity.get("country")]
-    codes = {c for c in (country_code(v) for v in values) if c}
+    if codes is None:
+        codes = entity_countries(entity)
     if wanted is None or not codes:
         return None
     if wanted in codes:
@@ -315,7 +322,9 @@ class Screener:
             dob = birth_date_feature(query.birth_date, self.index.birth_dates(entity))
             if dob is not None:
                 features.append(dob)
-        country = country_feature(query.country, entity)
+        country = (
+            country_feature(query.country, entity, self.index.countries(entity)) if query.country else None
+        )
         if country is not None:
             features.append(country)
         score = apply_features(comparison.score, features)
