@@ -22,7 +22,7 @@ from watchkeeper.cli import (
 )
 from watchkeeper.cli_screening import ThresholdOption, UserOption, acting_user
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
-from watchkeeper.review.jobs import rescreen
+from watchkeeper.review.jobs import reproduce, rescreen
 from watchkeeper.review.store import OPEN_STATES, OUTCOMES, ReviewStore
 from watchkeeper.settings import Settings
 from watchkeeper.store.audit import AuditLog
@@ -196,9 +196,50 @@ def rescreen_command(
     )
 
 
-@app.command("runs")
-def runs_command(home: HomeOption = None, as_json: JsonFlag = False) -> None:
+runs_app = typer.Typer(help="Recorded screening runs: list them, reproduce one.", invoke_without_command=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("reproduce")
+def runs_reproduce(
+    run_id: Annotated[str, typer.Argument(help="The run, as `watchkeeper runs` lists it.")],
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Screen a recorded run's inputs again against the very list versions it used and compare.
+
+    Exit status 0 when the results are the same, 1 when they differ (with the
+    pairs that differ, and whether the matching code changed since).
+    """
+    settings = settings_for(home)
+    with reported_errors(), open_store(settings) as store:
+        review = _review(settings)
+        try:
+            found = reproduce(store, review, run_id, settings.home)
+        finally:
+            review.close()
+    if as_json:
+        emit_json(found.to_dict())
+    else:
+        matcher = "same matching code" if found.same_matcher else "the matching code has changed since"
+        verdict = "identical results" if found.identical else "DIFFERENT results"
+        out.print(
+            f"run {run_id}: {found.inputs} inputs, {found.stored} stored results — {verdict} ({matcher})",
+            highlight=False,
+        )
+        for customer, entity in found.missing:
+            out.print(f"  no longer found: {customer} → {entity}", highlight=False)
+        for customer, entity in found.extra:
+            out.print(f"  found now: {customer} → {entity}", highlight=False)
+    if not found.identical:
+        raise typer.Exit(1)
+
+
+@runs_app.callback()
+def runs_command(ctx: typer.Context, home: HomeOption = None, as_json: JsonFlag = False) -> None:
     """Recorded screening runs: kind, who, list versions, matcher, threshold, rows, alerts."""
+    if ctx.invoked_subcommand is not None:
+        return
     review = _review(settings_for(home))
     try:
         runs = review.runs()

@@ -49,6 +49,12 @@ def test_record_decide_rescreen_and_audit(tmp_path: Path) -> None:
     assert decided["state"] == "true_match"
 
     wk(tmp_path, "lists", "load", str(shared("ofac/sdn-history/sdn-2022-03-01.csv.gz")))
+    batch_run = json.loads(wk(tmp_path, "runs", "--json").stdout)[0]["id"]
+    # The run is reproduced against the version it used, not the one loaded since.
+    again = json.loads(wk(tmp_path, "runs", "reproduce", batch_run, "--json").stdout)
+    assert again["identical"] is True
+    assert again["same_matcher"] is True
+    assert again["stored_results"] == 2
     report = json.loads(wk(tmp_path, "rescreen", "--user", "ops", "--json").stdout)
     assert report["changed_entities"] == 182
     assert report["customers"] == 2

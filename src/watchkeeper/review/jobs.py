@@ -12,10 +12,10 @@ from pathlib import Path
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.model import Entity
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
-from watchkeeper.review.store import Customer, RecordOutcome, ReviewStore, finding
+from watchkeeper.review.store import ONE_OFF_KINDS, Customer, RecordOutcome, ReviewStore, finding
 from watchkeeper.screen.batch import OUTPUT_HEADER
 from watchkeeper.screen.evidence import Hit
-from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
+from watchkeeper.screen.loader import matcher_fingerprint, screener_for_versions, screener_from_store
 from watchkeeper.store.sqlite import SqliteStore
 
 
@@ -224,3 +224,53 @@ def record_hits(
         note=f"{other} hits on rules (embargo, goods, flags)",
     )
     return run_id, outcome
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    run_id: str
+    same_matcher: bool
+    inputs: int
+    stored: int
+    missing: list[tuple[str, str]]  # stored results the re-run does not give
+    extra: list[tuple[str, str]]  # results the re-run gives that were not stored
+
+    @property
+    def identical(self) -> bool:
+        return not self.missing and not self.extra
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "run": self.run_id,
+            "identical": self.identical,
+            "same_matcher": self.same_matcher,
+            "inputs": self.inputs,
+            "stored_results": self.stored,
+            "missing": [list(p) for p in self.missing],
+            "extra": [list(p) for p in self.extra],
+        }
+
+
+def reproduce(lists: SqliteStore, review: ReviewStore, run_id: str, home: Path) -> Reproduction:
+    """Screen a recorded run's inputs again against the very list versions it used, and compare."""
+    run = review.run(run_id)
+    if run.kind in ONE_OFF_KINDS:
+        raise ValueError(f"run {run_id} screened {run.kind}s; reproduce it by screening the same messages")
+    if run.kind.startswith("rescreen"):
+        raise ValueError(f"run {run_id} is a re-screen of changed entities; reproduce the runs it follows")
+    versions = [lists.version(str(v["source"]), int(str(v["seq"]))) for v in run.lists]
+    for stored, used in zip(versions, run.lists, strict=True):
+        if stored.sha256 != used["sha256"]:
+            raise ValueError(f"{stored.label}: the stored file differs from the one the run used")
+    screener, _ = screener_for_versions(lists, versions, run.threshold, cache=home / "index")
+    inputs = review.run_inputs(run_id)
+    again = {(c.id, m.entity.id) for c in inputs for m in screener.screen(c.query())}
+    before = {(c, e) for c, e, _ in review.results(run_id)}
+    return Reproduction(
+        run_id,
+        run.matcher == matcher_fingerprint(),
+        len(inputs),
+        len(before),
+        sorted(before - again),
+        sorted(again - before),
+    )

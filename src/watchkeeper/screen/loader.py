@@ -100,7 +100,16 @@ def screener_from_store(
     cache: Path | None = None,
 ) -> tuple[Screener, list[ListVersion]]:
     """A screener over the chosen list versions, loaded from `cache` when one was built before."""
-    versions = chosen_versions(store, sources, as_of)
+    return screener_for_versions(store, chosen_versions(store, sources, as_of), threshold, cache)
+
+
+def screener_for_versions(
+    store: ListStore,
+    versions: list[ListVersion],
+    threshold: float = DEFAULT_THRESHOLD,
+    cache: Path | None = None,
+) -> tuple[Screener, list[ListVersion]]:
+    """A screener over exactly these list versions (a past run's, to reproduce it)."""
     path = cache / f"{index_key(versions)}.pickle" if cache is not None else None
     screener = _load(path) if path is not None and path.exists() else None
     if screener is None:
