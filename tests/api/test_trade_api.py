@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
@@ -12,6 +13,7 @@ from tests.conftest import BUNDLED
 from watchkeeper.jobs import load_bundled_rules
 from watchkeeper.review.store import ReviewStore
 from watchkeeper.store.rules import RuleStore
+from watchkeeper.store.users import UserStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payments"
 
@@ -140,3 +142,19 @@ def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveSe
         assert not [c for c in review.customers() if c.type in ("payment", "shipment")]  # never re-screened
     finally:
         review.close()
+    # The alert page says in which field of the message the listed name was found.
+    users = UserStore(live.home / "watchkeeper.sqlite")
+    try:
+        users.create("pam", "analyst", "a long enough password")
+    finally:
+        users.close()
+    tanker = next(
+        a
+        for a in alerts
+        if (a["customer_id"], a["entity_id"]) == ("pacs.008:BKCHCNBJ-20190318-000417", "ofac-sdn:23730")
+    )
+    with httpx.Client(base_url=live.url, follow_redirects=True) as browser:
+        browser.post("/ui/login", data={"username": "pam", "password": "a long enough password"})
+        page = browser.get(f"/ui/alerts/{tanker['id']}").text
+    assert "FIToFICstmrCdtTrf/CdtTrfTxInf[1]/RmtInf/Ustrd" in page
+    assert "text names AN SAN 1" in page
