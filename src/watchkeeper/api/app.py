@@ -258,6 +258,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.prepare()
         service.reload()
         if worker is not None:
             worker.start()

@@ -8,6 +8,7 @@ requests in flight finish on the old index and none fails during a reload.
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -71,7 +72,7 @@ class ScreeningService:
     def store(self) -> SqliteStore:
         store: SqliteStore | None = getattr(self._local, "store", None)
         if store is None:
-            store = SqliteStore(self.settings.store_path)
+            store = SqliteStore(self.settings.store_path, create=False)
             self._local.store = store
             with self._opened_lock:
                 self._opened.append(store)
@@ -80,16 +81,27 @@ class ScreeningService:
     def service_store(self) -> ServiceStore:
         found: ServiceStore | None = getattr(self._local, "service", None)
         if found is None:
-            found = ServiceStore(self.settings.store_path)
+            found = ServiceStore(self.settings.store_path, create=False)
             self._local.service = found
             with self._opened_lock:
                 self._opened.append(found)
         return found
 
+    def prepare(self) -> None:
+        """Create every table once, at start-up; the per-thread connections then only read and write."""
+        for opened in (
+            SqliteStore(self.settings.store_path),
+            ServiceStore(self.settings.store_path),
+            ReviewStore(self.settings.store_path),
+            UserStore(self.settings.store_path),
+            RuleStore(self.settings.store_path),
+        ):
+            opened.close()
+
     def review_store(self) -> ReviewStore:
         found: ReviewStore | None = getattr(self._local, "review", None)
         if found is None:
-            found = ReviewStore(self.settings.store_path, four_eyes=self.settings.four_eyes)
+            found = ReviewStore(self.settings.store_path, four_eyes=self.settings.four_eyes, create=False)
             self._local.review = found
             with self._opened_lock:
                 self._opened.append(found)
@@ -98,7 +110,7 @@ class ScreeningService:
     def user_store(self) -> UserStore:
         found: UserStore | None = getattr(self._local, "users", None)
         if found is None:
-            found = UserStore(self.settings.store_path)
+            found = UserStore(self.settings.store_path, create=False)
             self._local.users = found
             with self._opened_lock:
                 self._opened.append(found)
@@ -139,6 +151,11 @@ class ScreeningService:
             screener, tuple(versions), datetime.now(UTC).isoformat(timespec="seconds"), self._generation, book
         )
         self._lists = loaded  # one reference assignment: atomic for every reader
+        # The index is millions of long-lived objects: left to the collector, every full
+        # collection would walk them all and stall every request for a second. Frozen, they
+        # are skipped (they are still freed by reference counting when a reload drops them).
+        gc.collect()
+        gc.freeze()
         return loaded
 
     def channels(self, loaded: LoadedLists) -> TradeChannels:

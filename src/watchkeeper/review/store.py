@@ -193,15 +193,16 @@ _ALERT_COLUMNS = (
 
 
 class ReviewStore:
-    def __init__(self, path: Path | str, *, four_eyes: bool = False) -> None:
+    def __init__(self, path: Path | str, *, four_eyes: bool = False, create: bool = True) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.executescript(_DDL)
-        self.audit = AuditLog(self.db)
+        if create:
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.executescript(_DDL)
+        self.audit = AuditLog(self.db, create=create)
         self.four_eyes = four_eyes
 
     def close(self) -> None:

@@ -67,10 +67,11 @@ class AuditReport:
 class AuditLog:
     """The audit table of one SQLite connection; callers append inside their own transactions."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, *, create: bool = True) -> None:
         # Create the table here, outside any transaction: executescript would commit one.
         self.db = db
-        self.db.executescript(_DDL)
+        if create:
+            self.db.executescript(_DDL)
 
     def append(
         self, actor: str, action: str, subject: str, detail: dict[str, object] | None = None

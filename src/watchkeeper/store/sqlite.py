@@ -101,15 +101,21 @@ def _version(row: sqlite3.Row | tuple[object, ...]) -> ListVersion:
 class SqliteStore:
     """`ListStore` over one SQLite file (or `:memory:`)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        """Open (and with `create`, set up) the store. A server opens one connection per
+        thread with `create=False`: no schema statements, which take locks that would make
+        a burst of new threads wait on each other."""
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._audit = AuditLog(self._db, create=create)
+        if not create:
+            return
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
         # executescript commits on its own, so the idempotent DDL runs outside a transaction.
         self._db.executescript(_DDL)
         self._audit = AuditLog(self._db)  # creates its table now, never inside an import

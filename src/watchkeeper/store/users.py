@@ -82,15 +82,16 @@ class Session:
 
 
 class UserStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.executescript(_DDL)
-        self.audit = AuditLog(self.db)
+        if create:
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.executescript(_DDL)
+        self.audit = AuditLog(self.db, create=create)
 
     def close(self) -> None:
         self.db.close()
