@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import gc
 import os
 import signal
 import socket
@@ -209,6 +210,11 @@ def main() -> None:
         server = start_server(home, port)
         url = f"http://127.0.0.1:{port}"
         steps: list[Step] = []
+        # The load generator must not pause itself: a collection over the caches the in-process
+        # baseline left behind would delay every scheduled request and be counted as server latency.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
         try:
             # Warm-up, not measured: first requests fill the matcher's caches and start the thread pool.
             with httpx.Client(base_url=url, headers={"Authorization": f"ApiKey {token}"}) as client:
@@ -219,6 +225,7 @@ def main() -> None:
                     console.print(f"{endpoint} at {rate} req/s for {args.seconds:g} s …")
                     steps.append(asyncio.run(run_step(url, endpoint, rate, args.seconds, bodies, token)))
         finally:
+            gc.enable()
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
 
