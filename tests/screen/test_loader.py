@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import BUNDLED, shared
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import ScreeningQuery
-from watchkeeper.screen.loader import chosen_versions, screener_from_store
+from watchkeeper.screen.loader import chosen_versions, load_pickle, save_pickle, screener_from_store
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
 
@@ -65,3 +65,15 @@ def test_unknown_or_not_yet_published_lists(store: SqliteStore) -> None:
         chosen_versions(store, ["uk"])
     with pytest.raises(NotFound, match="on 2020-01-01"):
         chosen_versions(store, None, date(2020, 1, 1))
+
+
+def test_each_kind_of_saved_index_is_pruned_apart(tmp_path: Path) -> None:
+    customers = tmp_path / "customers-a.pickle"
+    save_pickle(customers, ["customers"], keep=1)
+    for n in range(5):
+        save_pickle(tmp_path / f"lists-{n}.pickle", [n], keep=3)
+    assert load_pickle(customers, list) == ["customers"]  # the lists' pruning left it alone
+    assert len(list(tmp_path.glob("lists-*.pickle"))) == 3
+    assert load_pickle(tmp_path / "lists-4.pickle", dict) is None  # the wrong type is not trusted
+    save_pickle(tmp_path / "customers-b.pickle", ["newer"], keep=1)
+    assert [p.name for p in tmp_path.glob("customers-*.pickle")] == ["customers-b.pickle"]

@@ -12,7 +12,6 @@ tests compare the two on real list versions.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from watchkeeper.match.screener import (
 )
 from watchkeeper.model import Entity, EntityBuilder
 from watchkeeper.review.store import Customer
+from watchkeeper.screen.loader import load_pickle, save_pickle
 
 #: Customers a changed name may pull in, and how much of the listed name's weight they must share
 #: (screening asks 0.35 of the query's): chosen so that a delta re-screen raises exactly the alerts
@@ -83,23 +83,11 @@ class CustomerIndex:
         """The index of the stored customers in the state `key` names, from `folder` when it was
         built before; `customers` is read only when it must be built."""
         path = folder / f"customers-{key}.pickle"
-        if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    found = pickle.load(handle)
-                if isinstance(found, cls):
-                    return found
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                pass
-        index = cls(customers())
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("customers-*.pickle"):
-            old.unlink(missing_ok=True)
-        temp = path.with_suffix(".tmp")
-        with temp.open("wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temp.replace(path)
-        return index
+        found = load_pickle(path, cls)
+        if found is None:
+            found = cls(customers())
+            save_pickle(path, found, keep=1)
+        return found
 
     def __len__(self) -> int:
         return self._count

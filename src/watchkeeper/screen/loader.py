@@ -17,12 +17,15 @@ import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import watchkeeper.match
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
 from watchkeeper.store.base import ListStore
+
+T = TypeVar("T")
 
 #: Indexes kept per folder; older ones are removed when a new one is written.
 KEEP_INDEXES = 3
@@ -62,33 +65,40 @@ def index_key(versions: Sequence[ListVersion]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def _load(path: Path) -> Screener | None:
+def load_pickle(path: Path, kind: type[T]) -> T | None:
+    """A saved index of the given type, or None when it is missing, damaged or from other code."""
+    if not path.exists():
+        return None
     try:
         enabled = gc.isenabled()
         gc.disable()  # unpickling millions of small objects: the collector would walk them all
         try:
             with path.open("rb") as handle:
-                screener = pickle.load(handle)
+                found = pickle.load(handle)
         finally:
             if enabled:
                 gc.enable()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None  # a damaged or outdated file is rebuilt, never trusted
-    return screener if isinstance(screener, Screener) else None
+    return found if isinstance(found, kind) else None
 
 
-def _save(folder: Path, path: Path, screener: Screener) -> None:
+def save_pickle(path: Path, value: object, *, keep: int) -> None:
+    """Save atomically; of the files sharing the name's prefix (`lists-`, `customers-`), keep the
+    newest `keep`: one kind of index never removes another's."""
+    folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(screener, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)  # readers see the old file or the whole new one
     except OSError:
         Path(temp).unlink(missing_ok=True)
         return
-    kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in kept[KEEP_INDEXES:]:
+    prefix = path.name.split("-", 1)[0] + "-"
+    kept = sorted(folder.glob(f"{prefix}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[keep:]:
         old.unlink(missing_ok=True)
 
 
@@ -110,12 +120,12 @@ def screener_for_versions(
     cache: Path | None = None,
 ) -> tuple[Screener, list[ListVersion]]:
     """A screener over exactly these list versions (a past run's, to reproduce it)."""
-    path = cache / f"{index_key(versions)}.pickle" if cache is not None else None
-    screener = _load(path) if path is not None and path.exists() else None
+    path = cache / f"lists-{index_key(versions)}.pickle" if cache is not None else None
+    screener = load_pickle(path, Screener) if path is not None else None
     if screener is None:
         entities = [e for v in versions for e in store.entities(v.source, v.seq)]
         screener = Screener(entities, threshold=threshold)
-        if cache is not None and path is not None:
-            _save(cache, path, screener)
+        if path is not None:
+            save_pickle(path, screener, keep=KEEP_INDEXES)
     screener.threshold = threshold
     return screener, versions
