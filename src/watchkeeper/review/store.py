@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery
 from watchkeeper.model import Entity, FieldChange, diff_entities
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.db import connect, transaction
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS run (
@@ -195,28 +196,15 @@ _ALERT_COLUMNS = (
 class ReviewStore:
     def __init__(self, path: Path | str, *, four_eyes: bool = False, create: bool = True) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        if create:
-            if self.path != ":memory:":
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.executescript(_DDL)
+        self.db = connect(path, _DDL, create=create)
         self.audit = AuditLog(self.db, create=create)
         self.four_eyes = four_eyes
 
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[None]:
+        return transaction(self.db)
 
     # -- runs and customers -------------------------------------------------------
 

@@ -7,7 +7,6 @@ names it in every hit, so a past decision can be traced to the rules then in for
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from watchkeeper.rules.book import (
     sha256_text,
 )
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.db import connect, transaction
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS rule_file (
@@ -40,12 +40,7 @@ _COLUMNS = "kind, seq, name, sha256, loaded_at, text"
 class RuleStore:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(_DDL)
+        self._db = connect(path, _DDL)
         self._audit = AuditLog(self._db)  # creates its table now, never inside an import
 
     def close(self) -> None:
@@ -58,8 +53,7 @@ class RuleStore:
         text = read_rule_text(path)
         parse_rule_file(kind, text, str(path))  # refuses a bad file before anything is stored
         digest = sha256_text(text)
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db):
             held = self._db.execute(
                 "SELECT seq FROM rule_file WHERE kind = ? AND sha256 = ?", (kind, digest)
             ).fetchone()
@@ -75,10 +69,6 @@ class RuleStore:
                 (kind, seq, path.name, digest, loaded_at, text),
             )
             self._audit.append(actor, "rules.import", f"{kind}@{seq}", {"file": path.name, "sha256": digest})
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
         return RuleFile(kind, seq, path.name, digest, loaded_at, text)
 
     def versions(self, kind: str | None = None) -> list[RuleFile]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from hashlib import sha256
 from pathlib import Path
@@ -22,6 +22,7 @@ from watchkeeper.model import Entity, EntityChange, FieldChange, ListVersion, di
 from watchkeeper.sources.base import ListSnapshot, PendingEntity, paused_gc
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
+from watchkeeper.store.db import connect, transaction
 
 SCHEMA_VERSION = 1
 
@@ -106,19 +107,12 @@ class SqliteStore:
         thread with `create=False`: no schema statements, which take locks that would make
         a burst of new threads wait on each other."""
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db = connect(path, _DDL, create=create)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._audit = AuditLog(self._db, create=create)
+        self._audit = AuditLog(self._db, create=create)  # its table is created now, never inside an import
         if not create:
             return
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode = WAL")
-        # executescript commits on its own, so the idempotent DDL runs outside a transaction.
-        self._db.executescript(_DDL)
-        self._audit = AuditLog(self._db)  # creates its table now, never inside an import
         with self._transaction():
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
@@ -128,15 +122,8 @@ class SqliteStore:
                     f"{self.path}: store schema {row[0]}, this Watchkeeper needs {SCHEMA_VERSION}"
                 )
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[None]:
+        return transaction(self._db)
 
     def close(self) -> None:
         self._db.close()

@@ -12,13 +12,13 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from watchkeeper.errors import NotFound
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.db import connect, transaction
 
 ROLES = ("analyst", "supervisor", "admin")
 #: What each role may do beyond the one before it.
@@ -84,13 +84,7 @@ class Session:
 class UserStore:
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        if create:
-            if self.path != ":memory:":
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.executescript(_DDL)
+        self.db = connect(path, _DDL, create=create)
         self.audit = AuditLog(self.db, create=create)
 
     def close(self) -> None:
@@ -104,18 +98,13 @@ class UserStore:
         if len(password) < MIN_PASSWORD:
             raise ValueError(f"password: at least {MIN_PASSWORD} characters")
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.db):
             if self.db.execute("SELECT 1 FROM app_user WHERE username = ?", (username,)).fetchone():
                 raise ValueError(f"user {username!r} exists already")
             self.db.execute(
                 "INSERT INTO app_user VALUES (?, ?, ?, ?, 0)", (username, role, hash_password(password), now)
             )
             self.audit.append(actor, "user.create", f"user:{username}", {"role": role})
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
         return self.user(username)
 
     def change(
@@ -134,8 +123,7 @@ class UserStore:
             raise ValueError(f"password: at least {MIN_PASSWORD} characters")
         self.user(username)  # NotFound for an unknown user
         changed: dict[str, object] = {}
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.db):
             if role is not None:
                 self.db.execute("UPDATE app_user SET role = ? WHERE username = ?", (role, username))
                 changed["role"] = role
@@ -152,10 +140,6 @@ class UserStore:
             if password is not None or disabled:
                 self.db.execute("DELETE FROM app_session WHERE username = ?", (username,))
             self.audit.append(actor, "user.change", f"user:{username}", changed)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
         return self.user(username)
 
     def user(self, username: str) -> User:
