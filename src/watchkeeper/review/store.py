@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from watchkeeper.errors import NotFound
-from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery
+from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery, query_schema
 from watchkeeper.model import Entity, FieldChange, diff_entities
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.db import connect, transaction
@@ -115,8 +115,6 @@ class Customer:
     identifier: str = ""
 
     def query(self) -> ScreeningQuery:
-        from watchkeeper.match.screener import query_schema  # noqa: PLC0415
-
         return ScreeningQuery(
             name=self.name,
             schema=query_schema(self.type),

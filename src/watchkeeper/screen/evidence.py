@@ -10,6 +10,7 @@ from dataclasses import field as default
 from datetime import date
 
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, country_code
+from watchkeeper.model import Entity
 from watchkeeper.rules.embargoes import Embargo
 
 _IBAN = re.compile(r"^([A-Z]{2})\d{2}[A-Z0-9]{10,30}$")
@@ -130,21 +131,29 @@ def _match_hit(match: ScreeningMatch, where: str, what: str) -> Hit:
     )
 
 
+def listed_hit(kind: str, where: str, reason: str, entity: Entity) -> Hit:
+    """A hit on a listed entity found by an exact key (identifier, BIC) rather than by name."""
+    return Hit(
+        kind=kind,
+        field=where,
+        reason=reason,
+        entity_id=entity.id,
+        list=entity.source,
+        matched_name=entity.caption,
+    )
+
+
 def identifier_hits(screener: Screener, identifier: str, where: str) -> list[Hit]:
-    hits = []
-    for position in screener.index.by_identifier(identifier):
-        entity = screener.index.entities[position]
-        hits.append(
-            Hit(
-                kind="identifier",
-                field=where,
-                reason=f"identifier {identifier} is listed for {entity.caption} ({entity.id})",
-                entity_id=entity.id,
-                list=entity.source,
-                matched_name=entity.caption,
-            )
-        )
-    return hits
+    entities = (screener.index.entities[p] for p in screener.index.by_identifier(identifier))
+    return [
+        listed_hit("identifier", where, f"identifier {identifier} is listed for {e.caption} ({e.id})", e)
+        for e in entities
+    ]
+
+
+def _bic_code(value: str) -> str:
+    """A BIC as letters and digits only, upper case (`kkbc kp py` → `KKBCKPPY`)."""
+    return re.sub(r"[^A-Z0-9]", "", value.upper())
 
 
 class BicDirectory:
@@ -155,31 +164,21 @@ class BicDirectory:
         self.screener = screener
         for position, entity in enumerate(screener.index.entities):
             for value in entity.get("swiftBic"):
-                code = re.sub(r"[^A-Z0-9]", "", value.upper())
+                code = _bic_code(value)
                 if _BIC.match(code):
                     self._by_bic8[code[:8]].append(position)
 
     def hits(self, bic: str, where: str) -> list[Hit]:
-        code = re.sub(r"[^A-Z0-9]", "", bic.upper())
-        hits = []
-        for position in self._by_bic8.get(code[:8], ()):
-            entity = self.screener.index.entities[position]
-            hits.append(
-                Hit(
-                    kind="bic",
-                    field=where,
-                    reason=f"BIC {bic} belongs to {entity.caption} ({entity.id}), listed",
-                    entity_id=entity.id,
-                    list=entity.source,
-                    matched_name=entity.caption,
-                )
-            )
-        return hits
+        entities = (self.screener.index.entities[p] for p in self._by_bic8.get(_bic_code(bic)[:8], ()))
+        return [
+            listed_hit("bic", where, f"BIC {bic} belongs to {e.caption} ({e.id}), listed", e)
+            for e in entities
+        ]
 
 
 def bic_country(bic: str) -> str:
     """Letters 5–6 of a BIC are the country of the institution."""
-    found = _BIC.match(re.sub(r"[^A-Z0-9]", "", bic.upper()))
+    found = _BIC.match(_bic_code(bic))
     return found.group(1) if found else ""
 
 
