@@ -729,6 +729,12 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             worker.wake()
         return job_model(job)
 
+    def finished_job(job_id: str) -> BatchJob:
+        job = service.service_store().job(job_id)
+        if job.state != "done":
+            raise HTTPException(409, f"batch {job_id} is {job.state}; its files are ready when it is done")
+        return job
+
     @app.get("/batches", tags=["Batches"], response_model=list[BatchJobModel])
     def list_batches(caller: ReadCaller) -> list[BatchJobModel]:
         """Every batch job, oldest first."""
@@ -747,10 +753,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     )
     def batch_results(job_id: str, caller: ReadCaller) -> StreamingResponse:
         """The alerts CSV (query_id,list,entity_id,matched_name,score,explanation), streamed."""
-        job = service.service_store().job(job_id)
-        if job.state != "done":
-            raise HTTPException(409, f"batch {job_id} is {job.state}; results are ready when it is done")
-        return StreamingResponse(_stream(job.output_path), media_type="text/csv")
+        return StreamingResponse(_stream(finished_job(job_id).output_path), media_type="text/csv")
 
     @app.get(
         "/batches/{job_id}/errors",
@@ -760,10 +763,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     )
     def batch_errors(job_id: str, caller: ReadCaller) -> StreamingResponse:
         """Rows that could not be screened (line, id, error), as CSV."""
-        job = service.service_store().job(job_id)
-        if job.state != "done":
-            raise HTTPException(409, f"batch {job_id} is {job.state}")
-        path = job.errors_path
+        path = finished_job(job_id).errors_path
         return StreamingResponse(
             _stream(path) if path.exists() else iter([b"line,id,error\n"]), media_type="text/csv"
         )
