@@ -81,6 +81,19 @@ def _other_namespace(data: bytes) -> bytes:
     return data
 
 
+def _entity_in_a_name(data: bytes) -> bytes:
+    """A DTD whose entity stands for a file's content, used as a listed person's first name."""
+    start = data.index(b"<CONSOLIDATED_LIST")
+    dtd = b'<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY n SYSTEM "file:///etc/hostname">]>\n'
+    data = data[:start] + dtd + data[start:]
+    at = data.index(b"<FIRST_NAME>") + len(b"<FIRST_NAME>")
+    return data[:at] + b"&n;" + data[data.index(b"</FIRST_NAME>", at) :]
+
+
+def _processing_instruction(data: bytes) -> bytes:
+    return data.replace(b"<FIRST_NAME>", b"<FIRST_NAME><?x hidden?>", 1)
+
+
 CASES: list[tuple[str, str, Callable[[], bytes], Callable[[bytes], bytes], str]] = [
     ("empty", "sdn-2024-05-04.csv", lambda: b"", lambda d: d, r"file is empty"),
     (
@@ -101,6 +114,20 @@ CASES: list[tuple[str, str, Callable[[], bytes], Callable[[bytes], bytes], str]]
     ("truncated gzip", "sdn-2021-11-08.csv.gz", sdn_text, _truncated_gzip, r"truncated gzip"),
     ("malformed xml", "consolidated-2026-03-01.xml", un_text, _broken_xml, r"line \d+, column \d+"),
     ("truncated xml", "consolidated-2026-03-01.xml", un_text, _truncated_xml, r"line \d+, column \d+"),
+    (
+        "xml entity",
+        "consolidated-2026-03-01.xml",
+        un_text,
+        _entity_in_a_name,
+        r"FIRST_NAME: entity reference &n; \(line \d+\) refused: the document declares a DTD",
+    ),
+    (
+        "processing instruction",
+        "consolidated-2026-03-01.xml",
+        un_text,
+        _processing_instruction,
+        r"FIRST_NAME: processing instruction <\?x …\?> \(line \d+\) refused",
+    ),
 ]
 
 

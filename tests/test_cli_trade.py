@@ -29,6 +29,20 @@ def test_payments_vessels_shipments_from_the_command_line(tmp_path: Path) -> Non
     table = wk(tmp_path, "payments", "screen", str(FIXTURES / "mt103-dprk-bank.txt"), check=False)
     assert table.returncode == 3
     assert "FTBDKPPY" in table.stdout
+    entity = tmp_path / "entity.xml"
+    entity.write_bytes(
+        (FIXTURES / "pacs008-clean.xml")
+        .read_bytes()
+        .replace(b"<Document", b'<!DOCTYPE x [<!ENTITY n "DALIAN HAIBO INTERNATIONAL FREIGHT">]><Document', 1)
+        .replace(b"<Nm>Kimberley Hardwoods Pty Ltd</Nm>", b"<Nm>&n;</Nm>", 1)
+    )
+    refused = wk(tmp_path, "payments", "screen", str(entity), "--json", check=False)
+    assert refused.returncode == 3
+    (verdict,) = json.loads(refused.stdout)
+    assert (verdict["verdict"], verdict["error_field"]) == (
+        "hold",
+        "FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Cdtr/Nm",
+    )
 
     vessel = wk(tmp_path, "vessels", "screen", "IMO 7303803", "--json", check=False)
     assert vessel.returncode == 3

@@ -66,6 +66,26 @@ def test_payments_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
     assert "the payment is held" in broken.json()["detail"]
 
 
+def test_a_payment_naming_a_party_through_an_xml_entity_is_held_over_http(
+    trade_server: tuple[LiveServer, Keys],
+) -> None:
+    """The message of issue #11: the debtor's name is an entity of the message's own DTD."""
+    live, keys = trade_server
+    data = (FIXTURES / "pacs008-clean.xml").read_bytes()
+    data = data.replace(
+        b"<Document",
+        b'<!DOCTYPE x [<!ENTITY n "DALIAN HAIBO INTERNATIONAL FREIGHT CO LTD">]>\n<Document',
+        1,
+    ).replace(b"<Nm>Northern Timber Supply Ltd</Nm>", b"<Nm>&n;</Nm>", 1)
+    with live.client(keys.read) as client:
+        held = client.post("/payments/screen", content=data, headers={"content-type": "application/xml"})
+    assert held.status_code == 422
+    body = held.json()
+    assert body["verdict"] == "hold"
+    assert body["error_field"] == "FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Dbtr/Nm"
+    assert "entity reference &n;" in body["detail"]
+
+
 def test_vessels_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
     live, keys = trade_server
     with live.client(keys.read) as client:

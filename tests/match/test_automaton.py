@@ -68,3 +68,26 @@ def test_name_sequences_of_a_person_and_a_company() -> None:
         "DALIAN HAIBO INTERNATIONAL FREIGHT CO. LTD.", "Organization"
     )
     assert name_sequences("M23", "Organization") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # one word spelt another way, in a name of three words or more
+        ("to DALIAN HAYBO INTERNATIONAL FREIGHT", [("ofac-sdn:1", "DALIAN HAYBO INTERNATIONAL FREIGHT")]),
+        ("to DALIAN HAYBO INTERNATIONEL FREIGHT", []),  # two words spelt another way: not read as it
+        ("KORYA BANK", []),  # a near spelling in a two-word name is another name too often
+        # words in another order
+        ("INTERNATIONAL FREIGHT DALIAN HAIBO", [("ofac-sdn:1", "INTERNATIONAL FREIGHT DALIAN HAIBO")]),
+        # words run together, as spaced-out letters become once joined
+        ("pay DALIANHAIBOINTERNATIONALFREIGHT now", [("ofac-sdn:1", "DALIANHAIBOINTERNATIONALFREIGHT")]),
+        ("ALBERTAHOLDINGS", []),  # a long word that is not made of listed words
+        # combining accents do not split a word
+        (
+            "D\u0301ALIAN HAIBO INTERNATIONAL FREIGHT",
+            [("ofac-sdn:1", "D\u0301ALIAN HAIBO INTERNATIONAL FREIGHT")],
+        ),
+    ],
+)
+def test_names_written_to_slip_past_an_exact_scan(text: str, found: list[tuple[str, str]]) -> None:
+    assert [(h.entity.id, h.found) for h in AUTOMATON.scan(text)] == found

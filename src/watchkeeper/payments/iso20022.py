@@ -1,6 +1,8 @@
 """ISO 20022 customer credit transfers: pacs.008 (FI to FI) and pain.001 (customer to bank).
 
-Read with lxml, entities and network access off. The message may stand alone
+Read with `xml_input.parse_untrusted`: a DTD, an entity reference or a processing
+instruction refuses the message, and a text field holding markup is an error
+naming the field, so no part of a name can hide from the screener. The message may stand alone
 (`Document`) or sit in a business envelope beside its `AppHdr`. Every party
 and agent becomes a `PaymentParty` with the path where it was found; every
 free-text field (remittance information, instructions, regulatory details,
@@ -12,6 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from watchkeeper.payments.message import FreeText, MessageError, PaymentMessage, PaymentParty
+from watchkeeper.xml_input import XMLRefused, parse_untrusted, text_of_leaf
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 #: Message roots we read, by the message type in the namespace.
@@ -52,8 +55,6 @@ FREE_TEXT = (
 PACS008_MANDATORY = ("Dbtr", "DbtrAgt", "Cdtr", "CdtrAgt", "IntrBkSttlmAmt")
 PAIN001_MANDATORY_TX = ("Cdtr", "Amt")
 PAIN001_MANDATORY_PMT = ("Dbtr", "DbtrAcct", "DbtrAgt")
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 def _local(element: etree._Element) -> str:
@@ -96,10 +97,10 @@ class _Reader:
 
     def text(self, element: etree._Element, path: str) -> str:
         found = self.find(element, path)
-        return (found.text or "").strip() if found is not None else ""
+        return text_of_leaf(found).strip() if found is not None else ""
 
     def texts(self, element: etree._Element, path: str) -> list[str]:
-        return [(e.text or "").strip() for e in self.findall(element, path) if (e.text or "").strip()]
+        return [value for e in self.findall(element, path) if (value := text_of_leaf(e).strip())]
 
 
 def _document(root: etree._Element) -> etree._Element:
@@ -113,10 +114,27 @@ def _document(root: etree._Element) -> etree._Element:
 
 def parse_iso20022(data: bytes, source: str = "") -> PaymentMessage:
     try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 0
-        raise MessageError(f"line {line}", f"malformed XML: {exc.msg}") from None
+        return _parse(data, source)
+    except XMLRefused as exc:
+        if exc.where.startswith("line "):  # a syntax error: the field is its line, the column is told
+            line, _, column = exc.where.partition(", ")
+            raise MessageError(line, f"{exc.problem} ({column})" if column else exc.problem) from None
+        raise MessageError(_message_path(exc.where), exc.problem) from None
+
+
+def _message_path(where: str) -> str:
+    """An element path from the message root on, as hits name fields: `FIToFICstmrCdtTrf/…`."""
+    steps = where.split("/")
+    roots = [n for n, step in enumerate(steps) if step in ROOTS.values()]
+    if not roots:
+        return where
+    # Transactions and payment blocks are numbered even when there is one.
+    named = [f"{s}[1]" if s in {"CdtTrfTxInf", "PmtInf"} else s for s in steps[roots[0] :]]
+    return "/".join(named)
+
+
+def _parse(data: bytes, source: str) -> PaymentMessage:
+    root = parse_untrusted(data)
     document = _document(root)
     namespace = etree.QName(document).namespace or ""
     if not namespace.startswith(NAMESPACE_PREFIX):

@@ -52,6 +52,15 @@ class FreeText:
 
 
 @dataclass(frozen=True)
+class FieldProblem:
+    """Part of a message that was read but cannot be trusted as read (a character outside the
+    SWIFT set, a field the parser does not know): the rest is screened, the message is held."""
+
+    path: str
+    problem: str
+
+
+@dataclass(frozen=True)
 class PaymentMessage:
     kind: str  # pacs.008 | pain.001 | MT103
     reference: str
@@ -62,6 +71,7 @@ class PaymentMessage:
     value_date: str = ""
     source: str = ""  # the file it came from
     extra: dict[str, str] = field(default_factory=dict)
+    problems: tuple[FieldProblem, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -72,6 +82,7 @@ class PaymentMessage:
             "value_date": self.value_date,
             "parties": [p.to_dict() for p in self.parties],
             "texts": [{"path": t.path, "text": t.text} for t in self.texts],
+            "problems": [{"path": p.path, "problem": p.problem} for p in self.problems],
         }
 
 

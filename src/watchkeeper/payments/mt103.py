@@ -5,13 +5,21 @@ Block 1 and 2 give the sender's and receiver's BIC; block 4 holds the fields
 fields in option A (BIC), D/K (name and address), F (structured: `1/` name,
 `2/` address, `3/` country and town) are read into `PaymentParty`; fields 70,
 72 and 77B are free text.
+
+Block 4 is written in the SWIFT X character set. A character outside it (a
+Cyrillic letter that looks Latin, a zero-width space) or a field MT103 does
+not define is a `FieldProblem`: the message is screened and held. A name
+runs over the 35-character lines of its field, cut wherever the line ends,
+so each party field and narrative is also screened as one text with its
+lines joined, with and without a space.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from watchkeeper.payments.message import FreeText, MessageError, PaymentMessage, PaymentParty
+from watchkeeper.payments.message import FieldProblem, FreeText, MessageError, PaymentMessage, PaymentParty
 
 _BLOCK4 = re.compile(r"\{4:\s*\n(.*?)\n-\}", re.DOTALL)
 _FIELD = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
@@ -30,6 +38,21 @@ PARTY_FIELDS = {
 }
 MANDATORY = (("20", "20"), ("23B", "23B"), ("32A", "32A"), ("50", "50a"), ("59", "59a"), ("71A", "71A"))
 FREE_TEXT_FIELDS = ("70", "72", "77B")
+#: The options each party field may take in an MT103 (SWIFT standards, category 1).
+OPTIONS = {
+    "50": "AFK",
+    "52": "AD",
+    "53": "ABD",
+    "54": "ABD",
+    "55": "ABD",
+    "56": "ACD",
+    "57": "ABCD",
+    "59": "AF ",
+}
+#: Every other field an MT103 may carry.
+OTHER_FIELDS = frozenset("20 13C 23B 23E 26T 32A 33B 36 51A 70 71A 71F 71G 72 77B 77T".split())
+#: The SWIFT X character set, in which block 4 is written.
+X_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ \r\n")
 
 
 def _header_bic(data: str, block: str) -> str:
@@ -52,6 +75,8 @@ def _fields(block4: str) -> list[tuple[str, str]]:
     positions = list(_FIELD.finditer(block4))
     if not positions:
         raise MessageError("{4:}", "no fields (`:20:` …) in block 4")
+    if block4[: positions[0].start()].strip():
+        raise MessageError("{4:}", "text before the first field of block 4")
     out = []
     for index, match in enumerate(positions):
         end = positions[index + 1].start() if index + 1 < len(positions) else len(block4)
@@ -63,11 +88,32 @@ def _lines(content: str) -> list[str]:
     return [line.strip() for line in content.replace("\r", "").split("\n") if line.strip()]
 
 
+def _outside_x(tag: str, content: str) -> FieldProblem | None:
+    for number, line in enumerate(content.split("\n"), 1):
+        for char in line:
+            if char not in X_CHARACTERS:
+                name = unicodedata.name(char, f"U+{ord(char):04X}")
+                return FieldProblem(
+                    f":{tag}:",
+                    f"line {number}: {char!r} ({name}) is outside the SWIFT X character set; "
+                    "the field cannot be trusted as read",
+                )
+    return None
+
+
 def _party(tag: str, content: str) -> PaymentParty:
     family, option = tag[:2], tag[2:]
     role, is_bank = PARTY_FIELDS[family]
     lines = _lines(content)
     where = f":{tag}:"
+    if (option or " ") not in OPTIONS[family]:
+        raise MessageError(
+            where, f"option {option or '(none)'} is not defined for field {family}a in an MT103"
+        )
+    if option == "C":  # an account only
+        if not lines or not lines[0].startswith("/"):
+            raise MessageError(where, "option C needs an account `/…`")
+        return PaymentParty(role, where, account=lines[0].lstrip("/"), is_agent=is_bank)
     account = ""
     if lines and lines[0].startswith("/") and option != "F":
         account = lines.pop(0).lstrip("/")
@@ -147,14 +193,22 @@ def parse_mt103(data: bytes, source: str = "") -> PaymentMessage:
     if receiver:
         parties.append(PaymentParty("receiver", "{2:}", bic=receiver, is_agent=True, kind="organization"))
     texts: list[FreeText] = []
+    problems: list[FieldProblem] = []
     for tag, content in fields:
+        outside = _outside_x(tag, content)
+        if outside is not None:
+            problems.append(outside)
         if tag[:2] in PARTY_FIELDS:
             party = _party(tag, content)
             parties.append(party)
             for number, line in enumerate(party.address, 1):
                 texts.append(FreeText(f":{tag}: line {number + 1}", line))
+            texts += _joined(f":{tag}:", [line for line in _lines(content) if not line.startswith("/")])
         elif tag in FREE_TEXT_FIELDS:
             texts.append(FreeText(f":{tag}:", " ".join(_lines(content))))
+            texts += _joined(f":{tag}:", _lines(content))[1:]
+        elif tag not in OTHER_FIELDS:
+            problems.append(FieldProblem(f":{tag}:", "not a field of an MT103; it was not screened"))
     date_text = amount_field.group(1)
     return PaymentMessage(
         "MT103",
@@ -165,4 +219,13 @@ def parse_mt103(data: bytes, source: str = "") -> PaymentMessage:
         amount_field.group(2),
         f"20{date_text[:2]}-{date_text[2:4]}-{date_text[4:6]}",
         source,
+        problems=tuple(problems),
     )
+
+
+def _joined(path: str, lines: list[str]) -> list[FreeText]:
+    """A field's lines as one text, joined with a space and (for a word cut at a line's end) without."""
+    if len(lines) < 2:
+        return []
+    lines = [re.sub(r"^\d/", "", line) for line in lines]  # option F's line numbers
+    return [FreeText(path, " ".join(lines)), FreeText(path, "".join(lines))]
