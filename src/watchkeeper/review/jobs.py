@@ -16,6 +16,7 @@ from watchkeeper.review.store import ONE_OFF_KINDS, Customer, RecordOutcome, Rev
 from watchkeeper.screen.batch import OUTPUT_HEADER
 from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.loader import matcher_fingerprint, screener_for_versions, screener_from_store
+from watchkeeper.spreadsheet import original_cell
 from watchkeeper.store.sqlite import SqliteStore
 
 
@@ -63,7 +64,8 @@ def record_batch(
         reader = csv.reader(handle)
         if next(reader, None) != OUTPUT_HEADER:
             raise ValueError(f"{alerts_csv}: not an alerts file written by `watchkeeper batch`")
-        for query_id, _list, entity_id, _name, score, explanation in reader:
+        for cells in reader:
+            query_id, _list, entity_id, _name, score, explanation = (original_cell(c) for c in cells)
             if entity_id not in entities:
                 entities[entity_id] = lists.entity(entity_id)
             found.append((query_id, entities[entity_id], float(score), json.loads(explanation)))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from watchkeeper.errors import ListFormatError
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, query_schema
+from watchkeeper.spreadsheet import safe_row
 
 OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
 INPUT_COLUMNS = ("id", "name", "type", "dob", "country", "identifier")
@@ -116,14 +117,16 @@ def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     for match in matches:
         writer.writerow(
-            [
-                query_id,
-                match.source,
-                match.entity.id,
-                match.explanation.listed_name,
-                f"{match.score:.4f}",
-                json.dumps(match.explanation.to_dict(), ensure_ascii=False, separators=(",", ":")),
-            ]
+            safe_row(
+                [
+                    query_id,
+                    match.source,
+                    match.entity.id,
+                    match.explanation.listed_name,
+                    f"{match.score:.4f}",
+                    json.dumps(match.explanation.to_dict(), ensure_ascii=False, separators=(",", ":")),
+                ]
+            )
         )
     return buffer.getvalue()
 
@@ -233,7 +236,7 @@ def run_batch(
                 out.write(data)
                 out.flush()
                 for row in chunk_errors:
-                    error_writer.writerow([row.line, row.query_id, row.error])
+                    error_writer.writerow(safe_row([row.line, row.query_id, row.error]))
                 err.flush()
                 done_bytes = out.tell()
                 alerts += chunk_alerts

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from watchkeeper.spreadsheet import safe_row
+
 _DDL = """
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY,
@@ -127,5 +129,7 @@ class AuditLog:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             for e in entries:
-                writer.writerow([e.seq, e.at, e.actor, e.action, e.subject, e.detail, e.prev_hash, e.hash])
+                writer.writerow(
+                    safe_row([e.seq, e.at, e.actor, e.action, e.subject, e.detail, e.prev_hash, e.hash])
+                )
         return len(entries)
