@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,7 @@ from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.review.jobs import reproduce, rescreen
 from watchkeeper.review.store import OPEN_STATES, OUTCOMES, ReviewStore
 from watchkeeper.settings import Settings
-from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.audit import AuditCheckpoint, AuditLog
 
 alerts_app = typer.Typer(
     help="Alerts raised by recorded runs: list, show, decide, confirm.", invoke_without_command=True
@@ -290,12 +291,54 @@ def audit_overview(
     out.print(table)
 
 
-@audit_app.command("verify")
-def audit_verify(home: HomeOption = None, as_json: JsonFlag = False) -> None:
-    """Check the hash chain: any edited or deleted entry is named. Exit status 4 when broken."""
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the checkpoint to this JSON file.")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Print the chain's head (entry number and hash) to keep outside the store.
+
+    Whoever can write the store could rewrite entries and recompute every hash
+    after them; they cannot change a hash already printed, e-mailed or filed
+    in a ticket. `audit verify --checkpoint FILE` proves nothing before it changed.
+    """
     review = _review(settings_for(home))
     try:
-        report = AuditLog(review.db).verify()
+        checkpoint = AuditLog(review.db).checkpoint()
+    finally:
+        review.close()
+    text = json.dumps(checkpoint.to_dict(), indent=2)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    out.print(text, highlight=False)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoint_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint", help="A checkpoint from `audit checkpoint`: prove nothing before it changed."
+        ),
+    ] = None,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check the hash chain: any edited or deleted entry is named. Exit status 4 when broken."""
+    checkpoint = None
+    if checkpoint_file is not None:
+        with reported_errors():
+            try:
+                checkpoint = AuditCheckpoint.from_dict(
+                    json.loads(checkpoint_file.read_text(encoding="utf-8"))
+                )
+            except (OSError, json.JSONDecodeError) as exc:
+                raise ValueError(f"{checkpoint_file}: cannot read the checkpoint: {exc}") from None
+    review = _review(settings_for(home))
+    try:
+        report = AuditLog(review.db).verify(checkpoint)
     finally:
         review.close()
     if as_json:
@@ -309,6 +352,11 @@ def audit_verify(home: HomeOption = None, as_json: JsonFlag = False) -> None:
         )
     elif report.ok:
         out.print(f"audit trail intact: {report.entries} entries, head {report.head}", highlight=False)
+        if checkpoint is not None:
+            out.print(
+                f"entries 1–{checkpoint.seq} unchanged since the checkpoint of {checkpoint.at}",
+                highlight=False,
+            )
     else:
         for problem in report.problems:
             err.print(f"[bold red]tampered:[/] {problem}", highlight=False)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 import typer
@@ -50,15 +52,41 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
+def parse_duration(text: str) -> timedelta:
+    """`90d`, `12h`, `30m` → a duration."""
+    found = re.fullmatch(r"\s*(\d+)\s*([dhm])\s*", text)
+    if not found:
+        raise ValueError(f"{text!r}: write a duration as 90d, 12h or 30m")
+    number, unit = int(found.group(1)), found.group(2)
+    return {"d": timedelta(days=number), "h": timedelta(hours=number), "m": timedelta(minutes=number)}[unit]
+
+
+def parse_expiry(text: str) -> datetime:
+    """A duration from now (`90d`) or a date (`2027-03-31`, the end of that day UTC)."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return datetime.now(UTC) + parse_duration(text)
+    return datetime.combine(day, time(23, 59, 59), UTC)
+
+
 @keys_app.command("create")
 def keys_create(
     scope: Annotated[str, typer.Option(help=f"One of {', '.join(SCOPES)}; admin may also load lists.")],
     label: Annotated[str, typer.Option(help="What the key is for, e.g. 'onboarding system'.")] = "",
     owner: Annotated[str, typer.Option(help="The user the key acts for (named in the audit trail).")] = "",
+    expires: Annotated[
+        str | None,
+        typer.Option(help="When the key stops working: a duration (90d, 12h) or a date (2027-03-31)."),
+    ] = None,
     home: HomeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Create an API key and print its token once; only a hash of it is stored."""
+    """Create an API key and print its token once; only a hash of it is stored.
+
+    A key acting for a user stops working when that user is disabled. Give
+    keys an expiry and rotate them (`keys rotate`) before it comes.
+    """
     settings = settings_for(home)
     with reported_errors():
         if owner:
@@ -71,20 +99,24 @@ def keys_create(
                 users.close()
         store = ServiceStore(settings.store_path)
         try:
-            key, token = store.create_key(scope, label, owner)
+            key, token = store.create_key(
+                scope, label, owner, expires_at=parse_expiry(expires) if expires else None
+            )
         finally:
             store.close()
     if as_json:
         emit_json({**key.to_dict(), "token": token})
         return
-    out.print(f"Created {key.scope} key {key.key_id}. Send it as:", highlight=False)
+    until = f", valid until {key.expires_at}" if key.expires_at else ""
+    out.print(f"Created {key.scope} key {key.key_id}{until}. Send it as:", highlight=False)
     out.print(f"  Authorization: ApiKey {token}", highlight=False, soft_wrap=True)
     err.print("[yellow]The token is shown only now; store it safely.[/]")
 
 
 @keys_app.command("list")
 def keys_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
-    """Every key: id, scope, label, owner, created, revoked. Tokens are never shown again."""
+    """Every key: id, the token's first letters (to recognise a key seen in a config file), scope,
+    label, owner, created, expires, last used, revoked. Tokens are never shown again."""
     settings = settings_for(home)
     store = ServiceStore(settings.store_path)
     try:
@@ -94,10 +126,51 @@ def keys_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     if as_json:
         emit_json([k.to_dict() for k in keys])
         return
-    table = Table("key", "scope", "label", "owner", "created", "revoked")
+    table = Table(
+        "key", "token starts", "scope", "label", "owner", "created", "expires", "last used", "revoked"
+    )
     for key in keys:
-        table.add_row(key.key_id, key.scope, key.label, key.owner, key.created_at, key.revoked_at or "")
+        table.add_row(
+            key.key_id,
+            key.shown_prefix + "…",
+            key.scope,
+            key.label,
+            key.owner,
+            key.created_at,
+            (key.expires_at or "") + (" (expired)" if key.expired else ""),
+            key.last_used_at or "never",
+            key.revoked_at or "",
+        )
     out.print(table)
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
+    grace: Annotated[
+        str, typer.Option(help="How long the old token keeps working (e.g. 24h; 0m ends it now).")
+    ] = "24h",
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Issue a new token for a key's scope, label and owner; the old one expires after --grace.
+
+    Deploy the new token, then let the old one lapse: no call fails in between.
+    """
+    settings = settings_for(home)
+    with reported_errors():
+        store = ServiceStore(settings.store_path)
+        try:
+            key, token, old = store.rotate_key(key_id, grace=parse_duration(grace))
+        finally:
+            store.close()
+    if as_json:
+        emit_json({**key.to_dict(), "token": token, "replaces": old.to_dict()})
+        return
+    out.print(f"New {key.scope} key {key.key_id} replaces {old.key_id}. Send it as:", highlight=False)
+    out.print(f"  Authorization: ApiKey {token}", highlight=False, soft_wrap=True)
+    out.print(f"Key {old.key_id} works until {old.expires_at}.", highlight=False)
+    err.print("[yellow]The token is shown only now; store it safely.[/]")
 
 
 @keys_app.command("revoke")

@@ -42,6 +42,13 @@ class Settings:
     batch_workers: int = 1
     #: A true-match decision is final only when a second user confirms it.
     four_eyes: bool = False
+    #: Session cookies marked Secure: set when the service is reached over HTTPS (a TLS proxy).
+    secure_cookies: bool = False
+    #: A browser session ends after this long without a request, or this long after logging in.
+    session_idle_seconds: int = 30 * 60
+    session_absolute_seconds: int = 12 * 3600
+    #: A gzip upload (list file) may expand to at most this many bytes.
+    max_uncompressed_bytes: int = 2 << 30
 
     @property
     def store_path(self) -> Path:
@@ -72,5 +79,13 @@ class Settings:
             max_body_bytes=int(env.get("WATCHKEEPER_MAX_BODY_BYTES", str(1 << 20))),
             max_upload_bytes=int(env.get("WATCHKEEPER_MAX_UPLOAD_BYTES", str(512 << 20))),
             batch_workers=int(env.get("WATCHKEEPER_BATCH_WORKERS", "1")),
-            four_eyes=env.get("WATCHKEEPER_FOUR_EYES", "").lower() in {"1", "true", "yes", "on"},
+            four_eyes=_flag(env, "WATCHKEEPER_FOUR_EYES"),
+            secure_cookies=_flag(env, "WATCHKEEPER_SECURE_COOKIES"),
+            session_idle_seconds=int(env.get("WATCHKEEPER_SESSION_IDLE_SECONDS", str(30 * 60))),
+            session_absolute_seconds=int(env.get("WATCHKEEPER_SESSION_SECONDS", str(12 * 3600))),
+            max_uncompressed_bytes=int(env.get("WATCHKEEPER_MAX_UNCOMPRESSED_BYTES", str(2 << 30))),
         )
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    return env.get(name, "").lower() in {"1", "true", "yes", "on"}

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 import secrets
 import shutil
 import tempfile
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
@@ -29,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from watchkeeper import __version__
 from watchkeeper.api.auth import AdminCaller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
+from watchkeeper.api.headers import SecurityHeaders
 from watchkeeper.api.models import (
     AlertModel,
     BatchJobModel,
@@ -81,6 +84,7 @@ from watchkeeper.screen.shipments import Shipment
 from watchkeeper.screen.vessels import VesselQuery
 from watchkeeper.settings import Settings
 from watchkeeper.sources import KNOWN_SOURCES
+from watchkeeper.sources.base import ExpandsTooFar, check_expansion
 from watchkeeper.store.rules import RuleStore
 from watchkeeper.store.service import BatchJob
 
@@ -282,6 +286,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     app.state.service = service
     app.state.worker = worker
     app.add_middleware(BodyLimit, json_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     _install_error_handlers(app)
     install_ui(app, service)
 
@@ -575,7 +580,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         on = _parse_date(published, "published")
         folder = Path(tempfile.mkdtemp(prefix="import-", dir=_ensure(settings.home / "uploads")))
         try:
-            paths = [_save_upload(upload, folder) for upload in files]
+            paths = [_save_upload(upload, folder, settings.max_uncompressed_bytes) for upload in files]
             target = paths[0] if len(paths) == 1 else folder
             result = service.import_list(
                 source, target, published=on, partial=partial, allow_shrink=allow_shrink, actor=caller.name
@@ -829,13 +834,28 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-def _save_upload(upload: UploadFile, folder: Path) -> Path:
-    name = Path(upload.filename or "upload").name  # never a path from the client
-    if not name or name.startswith("."):
-        name = "upload"
-    path = folder / name
+def upload_name(filename: str | None) -> str:
+    """A client's file name made safe to save under: its last part, in letters, digits and `._-`.
+
+    The name is kept (list files carry their publication date in it) but never used as a path.
+    """
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", PurePosixPath((filename or "").replace("\\", "/")).name)[-120:]
+    return name if name.strip("._") else "upload"
+
+
+def _save_upload(upload: UploadFile, folder: Path, max_uncompressed: int) -> Path:
+    path = folder / upload_name(upload.filename)
+    if path.exists():  # two uploads of one name: keep both
+        path = folder / f"{len(list(folder.iterdir()))}-{path.name}"
     with path.open("wb") as out:
         shutil.copyfileobj(upload.file, out)
+    if path.name.endswith(".gz"):
+        try:
+            check_expansion(path, max_uncompressed)
+        except ExpandsTooFar as exc:
+            raise HTTPException(413, f"file {path.name}: {exc}") from None
+        except (EOFError, zlib.error) as exc:
+            raise HTTPException(400, f"file {path.name}: broken or truncated gzip data: {exc}") from None
     return path
 
 

@@ -1,8 +1,9 @@
 """API keys on every request: `Authorization: ApiKey <token>`.
 
-401 when no valid key is given, 403 when the key's scope does not allow the
-call. With open read access (a trusted network, off by default) read calls
-need no key; loading lists always does.
+401 when no valid key is given (unknown, revoked, expired, or acting for a
+disabled user), 403 when the key's scope does not allow the call. With open
+read access (a trusted network, off by default) read calls need no key;
+loading lists always does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
 
 from watchkeeper.api.service import ScreeningService
+from watchkeeper.errors import NotFound
 
 _HEADER = APIKeyHeader(
     name="Authorization",
@@ -40,6 +42,13 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "ApiKey"})
 
 
+def _owner_enabled(service: ScreeningService, owner: str) -> bool:
+    try:
+        return not service.user_store().user(owner).disabled
+    except NotFound:
+        return False
+
+
 def require(scope: str) -> Callable[..., Caller]:
     """A dependency admitting callers whose key allows `scope`."""
 
@@ -52,11 +61,17 @@ def require(scope: str) -> Callable[..., Caller]:
         kind, _, token = header.strip().partition(" ")
         if kind.lower() not in {"apikey", "bearer"} or not token.strip():
             raise _unauthorized("Authorization header must read `ApiKey <token>`")
-        key = service.service_store().key_for_token(token.strip())
+        keys = service.service_store()
+        key = keys.key_for_token(token.strip())
         if key is None:
             raise _unauthorized("unknown API key")
         if key.revoked_at is not None:
             raise _unauthorized(f"API key {key.key_id} was revoked on {key.revoked_at}")
+        if key.expired:
+            raise _unauthorized(f"API key {key.key_id} expired on {key.expires_at}; rotate or create one")
+        if key.owner and not _owner_enabled(service, key.owner):
+            raise _unauthorized(f"API key {key.key_id} acts for user {key.owner!r}, who is disabled")
+        keys.touch_key(key)
         if not key.allows(scope):
             raise HTTPException(
                 status_code=403,

@@ -110,7 +110,12 @@ class ScreeningService:
     def user_store(self) -> UserStore:
         found: UserStore | None = getattr(self._local, "users", None)
         if found is None:
-            found = UserStore(self.settings.store_path, create=False)
+            found = UserStore(
+                self.settings.store_path,
+                create=False,
+                idle_seconds=self.settings.session_idle_seconds,
+                absolute_seconds=self.settings.session_absolute_seconds,
+            )
             self._local.users = found
             with self._opened_lock:
                 self._opened.append(found)

@@ -1,8 +1,10 @@
 """The analysts' web pages, served by the API app: server-rendered (Jinja2), no front-end build.
 
 Log in with a user of `watchkeeper users create`; a session cookie (HttpOnly,
-SameSite=Lax) carries a random token whose hash the store keeps, and every
-form carries the session's CSRF token. Analysts see and decide alerts;
+SameSite=Lax, Secure behind TLS: `WATCHKEEPER_SECURE_COOKIES`) carries a random
+token whose hash the store keeps, and every form carries the session's CSRF
+token. Pages are served with a Content-Security-Policy that allows no inline
+script or style, and may not be framed. Analysts see and decide alerts;
 supervisors also confirm true matches (four-eyes) and start re-screens.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
@@ -27,7 +30,7 @@ from watchkeeper.model import diff_entities
 from watchkeeper.review.jobs import rescreen
 from watchkeeper.review.store import CLOSED_STATES, OPEN_STATES
 from watchkeeper.store.audit import AuditLog
-from watchkeeper.store.users import Session
+from watchkeeper.store.users import LoginThrottled, Session
 
 COOKIE = "wk_session"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -77,14 +80,34 @@ def ui_router(service: ScreeningService) -> APIRouter:
     @router.post("/login")
     async def login(request: Request) -> Response:
         form = await request.form()
-        found = await run_in_threadpool(
-            service.user_store().login, str(form.get("username", "")), str(form.get("password", ""))
-        )
+        address = request.client.host if request.client else ""
+        try:
+            found = await run_in_threadpool(
+                service.user_store().login,
+                str(form.get("username", "")),
+                str(form.get("password", "")),
+                address,
+            )
+        except LoginThrottled as exc:
+            refused = page(request, "login.html", None, message=f"{str(exc).capitalize()}.", error=True)
+            refused.status_code = 429
+            refused.headers["Retry-After"] = str(exc.retry_after)
+            return refused
         if found is None:
             return page(request, "login.html", None, message="Wrong user name or password.", error=True)
-        token = found[0]
+        token, _ = found
         response = RedirectResponse("/ui/", status_code=303)
-        response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600)
+        # Lax, not Strict: an analyst following a link to an alert from a ticket stays logged in;
+        # every state-changing form also carries the session's CSRF token.
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=service.settings.secure_cookies,
+            max_age=service.settings.session_absolute_seconds,
+            path="/ui",
+        )
         return response
 
     @router.post("/logout")
@@ -93,7 +116,9 @@ def ui_router(service: ScreeningService) -> APIRouter:
         await _checked_form(request, session)
         service.user_store().logout(request.cookies.get(COOKIE, ""))
         response = RedirectResponse("/ui/login", status_code=303)
-        response.delete_cookie(COOKIE)
+        response.delete_cookie(
+            COOKIE, path="/ui", httponly=True, samesite="lax", secure=service.settings.secure_cookies
+        )
         return response
 
     @router.get("/", response_class=HTMLResponse)
@@ -307,6 +332,7 @@ def _caption(service: ScreeningService, entity_id: str) -> str:
 def install_ui(app: FastAPI, service: ScreeningService) -> None:
     """The pages, and the browser-facing answers to a missing session or a bad form."""
     app.include_router(ui_router(service))
+    app.mount("/ui/static", StaticFiles(directory=Path(__file__).parent / "static"), name="ui-static")
 
     async def login_required(request: Request, exc: Exception) -> Response:
         return RedirectResponse("/ui/login", status_code=303)

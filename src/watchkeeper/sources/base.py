@@ -8,7 +8,6 @@ of the store. Adding a list (e.g. the EU FSF XML) is one module with a
 from __future__ import annotations
 
 import gc
-import gzip
 import hashlib
 import re
 import zlib
@@ -121,7 +120,61 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read_bytes(path: Path) -> bytes:
+#: The most a gzip list file may expand to: far above any published list (the OFAC advanced
+#: XML is ~100 MB), far below what would exhaust memory (a decompression bomb).
+MAX_UNCOMPRESSED_BYTES = 2 << 30
+
+
+class ExpandsTooFar(ValueError):
+    """Compressed data that would expand beyond the allowed size."""
+
+
+def gunzip(raw: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
+    """Un-gzip every member of `raw`, refusing to expand beyond `limit` bytes.
+
+    Raises `ExpandsTooFar`, or `EOFError` for a stream that stops before its end.
+    """
+    parts: list[bytes] = []
+    size = 0
+    rest = raw
+    while rest:
+        inflater = zlib.decompressobj(wbits=31)
+        while True:
+            chunk = inflater.decompress(rest, limit + 1 - size)
+            size += len(chunk)
+            parts.append(chunk)
+            if size > limit:
+                raise ExpandsTooFar(f"expands beyond {limit:,} bytes: refused (a decompression bomb?)")
+            rest = inflater.unconsumed_tail
+            if not rest:
+                break
+        if not inflater.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker")
+        rest = inflater.unused_data.lstrip(b"\x00")
+    return b"".join(parts)
+
+
+def check_expansion(path: Path, limit: int) -> None:
+    """Raise `ExpandsTooFar` if the gzip file at `path` expands beyond `limit` bytes; reads it in
+    chunks and keeps nothing, so an upload can be refused before it is parsed."""
+    inflater = zlib.decompressobj(wbits=31)
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            data = block
+            while data:
+                size += len(inflater.decompress(data, 1 << 20))
+                if size > limit:
+                    raise ExpandsTooFar(f"expands beyond {limit:,} bytes: refused (a decompression bomb?)")
+                data = inflater.unconsumed_tail
+                if inflater.eof:  # a further gzip member: counted by a fresh inflater
+                    data = inflater.unused_data.lstrip(b"\x00") + data
+                    inflater = zlib.decompressobj(wbits=31)
+                    if not data:
+                        break
+
+
+def read_bytes(path: Path, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
     """The file's content, un-gzipped when it ends in `.gz`.
 
     A truncated gzip stream is an error here: gzip's own reader would return
@@ -133,7 +186,9 @@ def read_bytes(path: Path) -> bytes:
         raise ListFormatError(str(path), "", f"cannot read file: {exc.strerror}") from exc
     if path.name.endswith(".gz"):
         try:
-            raw = gzip.decompress(raw)
+            raw = gunzip(raw, limit)
+        except ExpandsTooFar as exc:
+            raise ListFormatError(str(path), "", str(exc)) from exc
         except (EOFError, OSError, zlib.error) as exc:
             raise ListFormatError(str(path), "", f"broken or truncated gzip data: {exc}") from exc
     if not raw.strip(b"\x00\x1a \r\n\t"):

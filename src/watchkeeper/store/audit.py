@@ -2,9 +2,12 @@
 
 Entry n stores the SHA-256 of (entry n-1's hash, its own fields). Editing a
 row breaks its own hash; deleting a row breaks the next row's link; both are
-found by `verify()`. Deleting the newest rows leaves a shorter valid chain:
-`head()` (count and last hash) is what to copy somewhere else — a ticket, a
-daily e-mail — to detect that too.
+found by `verify()`. Deleting the newest rows leaves a shorter valid chain,
+and whoever can write the store can also rewrite every row and recompute
+every hash after it. A `checkpoint()` — the sequence number and hash of the
+chain's head at a moment — kept outside the store (printed, e-mailed, in a
+ticket) closes both gaps: `verify(checkpoint)` proves that every entry up to
+it is still exactly as it was, because its hash commits to all of them.
 """
 
 from __future__ import annotations
@@ -55,6 +58,34 @@ def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, subje
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+CHECKPOINT_KIND = "watchkeeper-audit-checkpoint"
+
+
+@dataclass(frozen=True)
+class AuditCheckpoint:
+    """The chain's head at one moment: entry `seq` with hash `hash` commits to every entry up to it."""
+
+    seq: int
+    hash: str
+    at: str  # when the checkpoint was taken
+    entry_at: str  # when entry `seq` was written
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": CHECKPOINT_KIND, **self.__dict__}
+
+    @classmethod
+    def from_dict(cls, data: object) -> AuditCheckpoint:
+        if not isinstance(data, dict) or data.get("kind") != CHECKPOINT_KIND:
+            raise ValueError("not an audit checkpoint written by `watchkeeper audit checkpoint`")
+        try:
+            seq, digest = int(data["seq"]), str(data["hash"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"audit checkpoint: missing or bad field {exc}") from None
+        if len(digest) != 64 or seq < 0:
+            raise ValueError("audit checkpoint: bad sequence number or hash")
+        return cls(seq, digest, str(data.get("at", "")), str(data.get("entry_at", "")))
+
+
 @dataclass(frozen=True)
 class AuditReport:
     entries: int
@@ -97,8 +128,33 @@ class AuditLog:
         )
         return [AuditEntry(int(r[0]), *(str(v) for v in r[1:])) for r in rows]
 
-    def verify(self) -> AuditReport:
-        """Walk the chain; name every row whose content or link does not hold."""
+    def checkpoint(self) -> AuditCheckpoint:
+        row = self.db.execute("SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, digest, entry_at = (int(row[0]), str(row[1]), str(row[2])) if row else (0, GENESIS, "")
+        return AuditCheckpoint(seq, digest, datetime.now(UTC).isoformat(timespec="seconds"), entry_at)
+
+    def verify(self, checkpoint: AuditCheckpoint | None = None) -> AuditReport:
+        """Walk the chain; name every row whose content or link does not hold, and — given a
+        checkpoint kept elsewhere — whether the chain still passes through it."""
+        report = self._walk()
+        if checkpoint is None or checkpoint.seq == 0:
+            return report
+        row = self.db.execute("SELECT hash FROM audit WHERE seq = ?", (checkpoint.seq,)).fetchone()
+        if row is None:
+            problem = (
+                f"entry {checkpoint.seq} of the checkpoint taken {checkpoint.at} is gone: "
+                f"the trail has {report.entries} entries (entries were deleted)"
+            )
+        elif str(row[0]) != checkpoint.hash:
+            problem = (
+                f"entry {checkpoint.seq} no longer has the checkpoint's hash (taken {checkpoint.at}): "
+                "entries up to it were changed and the chain recomputed"
+            )
+        else:
+            return report
+        return AuditReport(report.entries, report.head, (*report.problems, problem))
+
+    def _walk(self) -> AuditReport:
         problems: list[str] = []
         prev = GENESIS
         expected_seq = 1

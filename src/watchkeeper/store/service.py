@@ -3,23 +3,38 @@
 Both live in the same SQLite file as the lists (tables of their own), so a
 backup of the store is a backup of the service, and a batch job queued before
 a restart is still there after it.
+
+A key's token is `wk_<key id>_<secret>`; the store keeps its SHA-256 and a
+short prefix (`wk_<key id>_<first letters>…`) so a key seen in a log or a
+config file can be identified without the store knowing the token. A token
+is checked by looking its key id up and comparing hashes in constant time.
+Keys may expire; rotating a key issues a new token for the same scope and
+owner and lets the old one live on for a grace period. Creating, rotating and
+revoking keys is audited.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from watchkeeper.errors import NotFound
-from watchkeeper.store.db import connect, transaction
+from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.db import add_missing_columns, connect, transaction
 
 #: `admin` may do everything `read` may, and load lists.
 SCOPES = ("read", "admin")
 TOKEN_PREFIX = "wk"
+#: Letters of the secret kept in the shown prefix: enough to tell keys apart, far from enough to guess.
+PREFIX_SECRET_LETTERS = 4
+#: How often the last-used time of a key is written (a write per request would contend with imports).
+LAST_USED_EVERY = timedelta(seconds=60)
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS api_key (
@@ -68,19 +83,36 @@ class ApiKey:
     owner: str
     created_at: str
     revoked_at: str | None
+    expires_at: str | None = None
+    last_used_at: str | None = None
+    prefix: str | None = None
+
+    @property
+    def shown_prefix(self) -> str:
+        return self.prefix or f"{TOKEN_PREFIX}_{self.key_id}_"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= _now()
 
     def allows(self, scope: str) -> bool:
-        return self.revoked_at is None and self.scope in {"admin", scope}
+        return self.revoked_at is None and not self.expired and self.scope in {"admin", scope}
 
     def to_dict(self) -> dict[str, object]:
         return {
             "key_id": self.key_id,
+            "prefix": self.shown_prefix + "…",
             "scope": self.scope,
             "label": self.label,
             "owner": self.owner,
             "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "last_used_at": self.last_used_at,
             "revoked_at": self.revoked_at,
         }
+
+
+_KEY_COLUMNS = "key_id, scope, label, owner, created_at, revoked_at, expires_at, last_used_at, prefix"
 
 
 #: Job states: queued → running → done | failed. A job found `running` at
@@ -145,6 +177,11 @@ class ServiceStore:
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = str(path)
         self._db = connect(path, _DDL, create=create)
+        if create:
+            add_missing_columns(
+                self._db, "api_key", {"expires_at": "TEXT", "last_used_at": "TEXT", "prefix": "TEXT"}
+            )
+        self.audit = AuditLog(self._db, create=create)
 
     def close(self) -> None:
         self._db.close()
@@ -154,42 +191,120 @@ class ServiceStore:
 
     # -- API keys -----------------------------------------------------------
 
-    def create_key(self, scope: str, label: str = "", owner: str = "") -> tuple[ApiKey, str]:
+    def create_key(
+        self,
+        scope: str,
+        label: str = "",
+        owner: str = "",
+        *,
+        expires_at: datetime | None = None,
+        actor: str = "cli",
+    ) -> tuple[ApiKey, str]:
         """A new key and its token; only the token's hash is kept, so show it once."""
         if scope not in SCOPES:
             raise ValueError(f"scope {scope!r}: choose one of {', '.join(SCOPES)}")
+        if expires_at is not None and expires_at <= datetime.now(UTC):
+            raise ValueError(f"expiry {expires_at.isoformat()} is in the past")
+        with self._transaction():
+            key, token = self._insert_key(scope, label, owner, expires_at)
+            self.audit.append(
+                actor,
+                "key.create",
+                f"key:{key.key_id}",
+                {"scope": scope, "owner": owner, "expires": key.expires_at},
+            )
+        return key, token
+
+    def _insert_key(
+        self, scope: str, label: str, owner: str, expires_at: datetime | None
+    ) -> tuple[ApiKey, str]:
         key_id = secrets.token_hex(4)
-        token = f"{TOKEN_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-        key = ApiKey(key_id, scope, label, owner, _now(), None)
+        secret = secrets.token_urlsafe(32)
+        token = f"{TOKEN_PREFIX}_{key_id}_{secret}"
+        prefix = f"{TOKEN_PREFIX}_{key_id}_{secret[:PREFIX_SECRET_LETTERS]}"
+        expires = expires_at.astimezone(UTC).isoformat(timespec="seconds") if expires_at else None
+        key = ApiKey(key_id, scope, label, owner, _now(), None, expires, None, prefix)
         self._db.execute(
-            "INSERT INTO api_key VALUES (?, ?, ?, ?, ?, ?, NULL)",
-            (key.key_id, _digest(token), scope, label, owner, key.created_at),
+            f"INSERT INTO api_key (token_sha256, {_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?)",
+            (_digest(token), key.key_id, scope, label, owner, key.created_at, expires, prefix),
         )
         return key, token
 
     def key_for_token(self, token: str) -> ApiKey | None:
-        """The key a presented token belongs to, revoked or not; None for an unknown token."""
+        """The key a presented token belongs to, revoked or expired or not; None for an unknown token."""
+        kind, _, rest = token.partition("_")
+        key_id, _, secret = rest.partition("_")
+        if kind != TOKEN_PREFIX or not key_id or not secret:
+            return None
         row = self._db.execute(
-            "SELECT key_id, scope, label, owner, created_at, revoked_at FROM api_key WHERE token_sha256 = ?",
-            (_digest(token),),
+            f"SELECT token_sha256, {_KEY_COLUMNS} FROM api_key WHERE key_id = ?", (key_id,)
         ).fetchone()
-        return ApiKey(*row) if row else None
+        # Compared in constant time, so the answer's timing says nothing of how much of a guess was right.
+        if row is None or not hmac.compare_digest(str(row[0]), _digest(token)):
+            return None
+        return ApiKey(*row[1:])
+
+    def touch_key(self, key: ApiKey) -> None:
+        """Note that a key was used now; at most once a minute, and never waiting for a busy store."""
+        now = datetime.now(UTC)
+        if key.last_used_at and now - datetime.fromisoformat(key.last_used_at) < LAST_USED_EVERY:
+            return
+        self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._db.execute(
+                "UPDATE api_key SET last_used_at = ? WHERE key_id = ?",
+                (now.isoformat(timespec="seconds"), key.key_id),
+            )
+        except sqlite3.OperationalError:
+            pass  # the store is busy (an import): the time is written on a later call
+        finally:
+            self._db.execute("PRAGMA busy_timeout = 30000")
 
     def keys(self) -> list[ApiKey]:
-        rows = self._db.execute(
-            "SELECT key_id, scope, label, owner, created_at, revoked_at FROM api_key "
-            "ORDER BY created_at, key_id"
-        )
+        rows = self._db.execute(f"SELECT {_KEY_COLUMNS} FROM api_key ORDER BY created_at, key_id")
         return [ApiKey(*row) for row in rows]
 
-    def revoke_key(self, key_id: str) -> ApiKey:
+    def key(self, key_id: str) -> ApiKey:
+        row = self._db.execute(f"SELECT {_KEY_COLUMNS} FROM api_key WHERE key_id = ?", (key_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no API key {key_id!r}")
+        return ApiKey(*row)
+
+    def revoke_key(self, key_id: str, actor: str = "cli") -> ApiKey:
         with self._transaction():
+            self.key(key_id)
             cursor = self._db.execute(
                 "UPDATE api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (_now(), key_id)
             )
-            if cursor.rowcount == 0 and not any(k.key_id == key_id for k in self.keys()):
-                raise NotFound(f"no API key {key_id!r}")
-        return next(k for k in self.keys() if k.key_id == key_id)
+            if cursor.rowcount:
+                self.audit.append(actor, "key.revoke", f"key:{key_id}", {})
+        return self.key(key_id)
+
+    def rotate_key(
+        self, key_id: str, *, grace: timedelta = timedelta(hours=24), actor: str = "cli"
+    ) -> tuple[ApiKey, str, ApiKey]:
+        """A new token for the same scope, label and owner (and the same lifetime, if the old key had
+        one); the old key expires after `grace` (at once for a zero grace). Returns new key, token, old."""
+        with self._transaction():
+            old = self.key(key_id)
+            if old.revoked_at is not None or old.expired:
+                raise ValueError(f"API key {key_id} is revoked or expired; create a new key instead")
+            lifetime = (
+                datetime.fromisoformat(old.expires_at) - datetime.fromisoformat(old.created_at)
+                if old.expires_at
+                else None
+            )
+            now = datetime.now(UTC)
+            key, token = self._insert_key(
+                old.scope, old.label, old.owner, now + lifetime if lifetime else None
+            )
+            ends = (now + grace).isoformat(timespec="seconds")
+            if old.expires_at is None or ends < old.expires_at:
+                self._db.execute("UPDATE api_key SET expires_at = ? WHERE key_id = ?", (ends, key_id))
+            self.audit.append(
+                actor, "key.rotate", f"key:{key_id}", {"new_key": key.key_id, "old_key_expires": ends}
+            )
+        return key, token, self.key(key_id)
 
     # -- batch jobs ---------------------------------------------------------
 
