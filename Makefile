@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-api eval browser screenshots clean
+.PHONY: run test check lint typecheck bench bench-api eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,5 +58,15 @@ screenshots: $(STAMP) browser
 bench-api: $(STAMP)
 	$(BIN)/python bench/api_load.py
 
+## audit: known vulnerabilities in every installed, pinned dependency (pip-audit, PyPI's advisory data).
+## --strict: a dependency that could not be checked fails the audit rather than passing unseen.
+AUDIT_VENV := .venv-audit
+audit: $(STAMP)
+	test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1; }
+	$(BIN)/pip freeze --exclude-editable > $(AUDIT_VENV)/requirements.txt
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		-r $(AUDIT_VENV)/requirements.txt
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) var .pytest_cache .mypy_cache .ruff_cache

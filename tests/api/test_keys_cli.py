@@ -71,3 +71,26 @@ def test_a_key_made_on_the_command_line_opens_the_api(loaded_home: Path, tmp_pat
         assert again.status_code == 401
     finally:
         live.stop()
+
+
+def test_keys_expire_and_rotate_on_the_command_line(tmp_path: Path) -> None:
+    created = json.loads(
+        wk(
+            tmp_path, "keys", "create", "--scope", "read", "--expires", "90d", "--label", "crm", "--json"
+        ).stdout
+    )
+    assert created["expires_at"] > created["created_at"]
+    assert created["token"].startswith(created["prefix"].removesuffix("…"))
+    table = wk(tmp_path, "keys", "list").stdout
+    assert created["prefix"].removesuffix("…") in table  # identifiable without the token
+    assert created["token"] not in table
+    rotated = json.loads(wk(tmp_path, "keys", "rotate", created["key_id"], "--grace", "2h", "--json").stdout)
+    assert (rotated["scope"], rotated["label"]) == ("read", "crm")
+    assert rotated["key_id"] != created["key_id"]
+    assert rotated["replaces"]["expires_at"] < created["expires_at"]  # the old one lapses after the grace
+    past = wk(tmp_path, "keys", "create", "--scope", "read", "--expires", "2001-01-01", check=False)
+    assert past.returncode == 2
+    assert "in the past" in past.stderr
+    bad = wk(tmp_path, "keys", "create", "--scope", "read", "--expires", "soon", check=False)
+    assert bad.returncode == 2
+    assert "90d, 12h or 30m" in bad.stderr

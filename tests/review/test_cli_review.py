@@ -114,3 +114,44 @@ def test_users_create_change_and_the_audit_trail(tmp_path: Path) -> None:
     bad_key = wk(tmp_path, "keys", "create", "--scope", "read", "--owner", "nobody", check=False)
     assert bad_key.returncode == 2
     assert "no user 'nobody'" in bad_key.stderr
+
+
+def test_an_audit_checkpoint_catches_a_recomputed_chain(tmp_path: Path) -> None:
+    """Whoever can write the store can rewrite an entry and recompute every hash after it: `verify`
+    alone then passes, a checkpoint kept elsewhere does not."""
+    from watchkeeper.store.audit import entry_hash  # noqa: PLC0415
+    from watchkeeper.store.users import UserStore  # noqa: PLC0415
+
+    users = UserStore(tmp_path / "watchkeeper.sqlite")
+    users.create("alice", "analyst", "correct horse battery")
+    users.create("bob", "admin", "correct horse battery")
+    checkpoint = tmp_path / "checkpoint.json"
+    printed = json.loads(wk(tmp_path, "audit", "checkpoint", "-o", str(checkpoint)).stdout)
+    assert printed == json.loads(checkpoint.read_text(encoding="utf-8"))
+    assert printed["seq"] >= 2
+    users.change("alice", actor="bob", role="supervisor")  # the trail goes on after it
+    users.close()
+    intact = wk(tmp_path, "audit", "verify", "--checkpoint", str(checkpoint))
+    assert f"entries 1–{printed['seq']} unchanged" in intact.stdout
+
+    db = sqlite3.connect(tmp_path / "watchkeeper.sqlite")
+    rows = db.execute("SELECT seq, at, actor, action, subject, detail FROM audit ORDER BY seq").fetchall()
+    prev = "0" * 64
+    for seq, at, written_by, action, subject, detail in rows:  # rewrite entry 1, recompute the chain
+        actor = "mallory" if seq == 1 else written_by
+        digest = entry_hash(prev, seq, at, actor, action, subject, detail)
+        db.execute(
+            "UPDATE audit SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?", (actor, prev, digest, seq)
+        )
+        prev = digest
+    db.commit()
+    db.close()
+    assert wk(tmp_path, "audit", "verify").returncode == 0  # the chain alone cannot tell
+    caught = wk(tmp_path, "audit", "verify", "--checkpoint", str(checkpoint), check=False)
+    assert caught.returncode == 4
+    assert f"entry {printed['seq']} no longer has the checkpoint's hash" in caught.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}", encoding="utf-8")
+    unreadable = wk(tmp_path, "audit", "verify", "--checkpoint", str(broken), check=False)
+    assert unreadable.returncode == 2
+    assert "not an audit checkpoint" in unreadable.stderr
