@@ -72,7 +72,12 @@ def parse_expiry(text: str) -> datetime:
 
 @keys_app.command("create")
 def keys_create(
-    scope: Annotated[str, typer.Option(help=f"One of {', '.join(SCOPES)}; admin may also load lists.")],
+    scope: Annotated[
+        str,
+        typer.Option(
+            help=f"One of {', '.join(SCOPES)}; write may also change stored customers, admin also load lists."
+        ),
+    ],
     label: Annotated[str, typer.Option(help="What the key is for, e.g. 'onboarding system'.")] = "",
     owner: Annotated[str, typer.Option(help="The user the key acts for (named in the audit trail).")] = "",
     expires: Annotated[

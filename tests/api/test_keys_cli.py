@@ -41,7 +41,7 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
 def test_bad_scope_and_unknown_key_are_clear_errors(tmp_path: Path) -> None:
     bad = wk(tmp_path, "keys", "create", "--scope", "root", check=False)
     assert bad.returncode == 2
-    assert "scope 'root': choose one of read, admin" in bad.stderr
+    assert "scope 'root': choose one of read, write, admin" in bad.stderr
     missing = wk(tmp_path, "keys", "revoke", "deadbeef", check=False)
     assert missing.returncode == 2
     assert "no API key 'deadbeef'" in missing.stderr

@@ -67,3 +67,43 @@ def test_record_screening_and_decide_as_the_keys_user(loaded_home: Path, tmp_pat
     decision = next(e for e in entries if e.action == "alert.decide")
     assert decision.actor == "carol"
     assert (run.kind, run.actor, run.rows) == ("api", "carol", 1)
+
+
+def test_changing_a_stored_customer_needs_write_scope_and_is_kept_in_its_history(
+    loaded_home: Path, tmp_path: Path
+) -> None:
+    home = copy_home(loaded_home, tmp_path / "home")
+    keys = ServiceStore(home / "watchkeeper.sqlite")
+    try:
+        _, reader = keys.create_key("read", "onboarding")
+        _, writer = keys.create_key("write", "customer master data")
+    finally:
+        keys.close()
+    live = LiveServer(home)
+    live.start()
+    first = {"name": "Kim Jong Un", "dob": "1984-01-08", "customer_id": "K-9", "record": True}
+    forged = {"name": "Someone Harmless", "customer_id": "K-9", "record": True}
+    try:
+        with live.client(reader) as client:
+            created = client.post("/screen", json=first)
+            same_again = client.post("/screen", json=first)  # re-screening unchanged data is a read
+            refused = client.post("/screen", json=forged)
+        with live.client(writer) as client:
+            changed = client.post("/screen", json={**forged, "name": "Kim Jong Un Junior"})
+    finally:
+        live.stop()
+    assert (created.status_code, same_again.status_code) == (200, 200)
+    assert refused.status_code == 403
+    assert "needs a key with scope 'write'" in refused.json()["detail"]
+    assert changed.status_code == 200
+    review = ReviewStore(home / "watchkeeper.sqlite")
+    try:
+        assert review.customer("K-9").name == "Kim Jong Un Junior"
+        (history,) = review.customer_history("K-9")
+        assert history["before"]["name"] == "Kim Jong Un"  # type: ignore[index]
+        assert history["after"]["name"] == "Kim Jong Un Junior"  # type: ignore[index]
+        assert str(history["actor"]).startswith("key:")
+        audited = [e for e in AuditLog(review.db).entries() if e.action == "customer.change"]
+        assert [e.subject for e in audited] == ["customer:K-9"]
+    finally:
+        review.close()

@@ -182,3 +182,31 @@ def test_delta_rescreen_raises_the_same_alerts_as_a_full_one() -> None:
     assert len(full_alerts) >= 100
     assert delta_alerts == full_alerts
     assert delta.screened < len(customers) // 10  # only a few customers were screened in full
+
+
+def test_delta_rescreen_sees_customers_added_after_an_earlier_rescreen(
+    stores: tuple[SqliteStore, ReviewStore], tmp_path: Path
+) -> None:
+    """Customers recorded after the customers' index was first built are in the next re-screen,
+    and an entity listed later is checked against them."""
+    lists, review = stores
+    lists.import_snapshot(parse_list(shared(FEB)))
+    first = [Customer("A-1", "Acme Widgets Ltd", "organization"), Customer("A-2", "Jane Doe", "person")]
+    _screen_and_record(lists, review, first, "run-1", tmp_path)
+    state = review.customers_state()
+    assert rescreen(lists, review, home=tmp_path, actor="system").customers == 2
+    march = parse_list(shared(MAR))
+    february = {e.id for e in lists.entities("ofac-sdn")}
+    added = next(e for e in march.entities if e.id not in february and e.schema == "Person")
+    later = [Customer("B-1", added.caption, "person"), Customer("B-2", "John Smith", "person")]
+    review.start_run("run-2", kind="api", actor="bob", lists=[], matcher="m", threshold=0.8)
+    review.save_customers(later, "run-2", "bob")
+    assert review.customers_state() != state
+    review.save_customers(later, "run-3", "bob")  # the same data again: nothing changed
+    unchanged = review.customers_state()
+    review.save_customers(later, "run-4", "bob")
+    assert review.customers_state() == unchanged
+    lists.import_snapshot(march)
+    report = rescreen(lists, review, home=tmp_path, actor="system")
+    assert report.customers == 4
+    assert any(a.customer_id == "B-1" and a.entity_id == added.id for a in review.alerts())

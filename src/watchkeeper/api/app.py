@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
-from watchkeeper.api.auth import AdminCaller, ReadCaller
+from watchkeeper.api.auth import AdminCaller, Caller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.headers import SecurityHeaders
 from watchkeeper.api.models import (
@@ -419,7 +419,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
                 )
             if body.as_of:
                 raise HTTPException(400, "as_of: a recorded run screens against the lists in force now")
-            run_id, raised = _record_screening(service, caller.name, body, matches, threshold)
+            run_id, raised = _record_screening(service, caller, body, matches, threshold)
         return ScreenResponse(
             query=body.model_dump(exclude={"lists", "limit", "threshold", "as_of", "record"}),
             threshold=threshold,
@@ -802,14 +802,18 @@ def _record_hits(
 
 def _record_screening(
     service: ScreeningService,
-    actor: str,
+    caller: Caller,
     body: ScreenRequest,
     matches: list[ScreeningMatch],
     threshold: float,
 ) -> tuple[str, list[int]]:
-    """One API screening kept as a run: the customer, the results, the alerts they raise."""
+    """One API screening kept as a run: the customer, the results, the alerts they raise.
+
+    Changing a stored customer's data (which later re-screens use) needs a key with scope `write`;
+    the change is kept in the customer's history and audited."""
     loaded = service.require_lists()
     review = service.review_store()
+    actor = caller.name
     run_id = new_run_id("api")
     customer = Customer(
         id=str(body.customer_id).strip(),
@@ -819,11 +823,17 @@ def _record_screening(
         country=body.country or "",
         identifier=body.identifier or "",
     )
+    if review.changes_customer(customer) and not caller.allows("write"):
+        raise HTTPException(
+            403,
+            f"customer_id: customer {customer.id!r} is stored with other data; changing a stored "
+            "customer needs a key with scope 'write'",
+        )
     versions = [v.to_dict() for v in loaded.versions if not body.lists or v.source in body.lists]
     review.start_run(
         run_id, kind="api", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
     )
-    review.save_customers([customer], run_id)
+    review.save_customers([customer], run_id, actor)
     outcome = review.record(run_id, actor, [finding(customer.id, m) for m in matches])
     review.finish_run(run_id, actor, rows=1, alerts=len(matches))
     return run_id, outcome.raised

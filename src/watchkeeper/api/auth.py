@@ -17,11 +17,12 @@ from fastapi.security import APIKeyHeader
 
 from watchkeeper.api.service import ScreeningService
 from watchkeeper.errors import NotFound
+from watchkeeper.store.service import scope_allows
 
 _HEADER = APIKeyHeader(
     name="Authorization",
     auto_error=False,
-    description="`ApiKey <token>`; create one with `watchkeeper keys create --scope read|admin`.",
+    description="`ApiKey <token>`; create one with `watchkeeper keys create --scope read|write|admin`.",
 )
 
 
@@ -32,6 +33,9 @@ class Caller:
     key_id: str | None
     owner: str
     scope: str
+
+    def allows(self, scope: str) -> bool:
+        return scope_allows(self.scope, scope)
 
     @property
     def name(self) -> str:

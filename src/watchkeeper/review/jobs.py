@@ -57,7 +57,7 @@ def record_batch(
         run_id, kind="batch", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
     )
     customers = read_customers(input_csv)
-    review.save_customers(customers, run_id)
+    review.save_customers(customers, run_id, actor)
     entities: dict[str, Entity] = {}
     found = []
     with alerts_csv.open(encoding="utf-8", newline="") as handle:
@@ -201,7 +201,7 @@ def record_hits(
     review.start_run(
         run_id, kind=kind, actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
     )
-    review.save_customers([Customer(id=i, name=name, type=kind) for i, name, _ in subjects], run_id)
+    review.save_customers([Customer(id=i, name=name, type=kind) for i, name, _ in subjects], run_id, actor)
     found = []
     other = 0
     for subject_id, _name, hits in subjects:

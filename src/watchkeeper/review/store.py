@@ -91,6 +91,16 @@ CREATE TABLE IF NOT EXISTS good_guy (
 );
 CREATE TABLE IF NOT EXISTS rescreen_mark (source TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS review_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_history (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customer_history_by_customer ON customer_history (customer_id, id);
 """
 
 #: Alert states. `true_match_pending` waits for a second user when four-eyes review is on.
@@ -249,25 +259,79 @@ class ReviewStore:
         ids = [r[0] for r in self.db.execute("SELECT id FROM run ORDER BY started_at, id")]
         return [self.run(i) for i in ids]
 
-    def save_customers(self, customers: Iterable[Customer], run_id: str) -> int:
-        """Keep the screened parties by their ids, and each run's input as screened (to reproduce it)."""
+    def save_customers(self, customers: Iterable[Customer], run_id: str, actor: str = "system") -> int:
+        """Keep the screened parties by their ids, and each run's input as screened (to reproduce it).
+
+        A stored customer whose data changes keeps its earlier data in its history, with an audit
+        entry (before and after); any new or changed customer moves `customers_state`, so the
+        customers' index for delta re-screening is rebuilt.
+        """
         now = _now()
         count = 0
+        changed = 0
         with self.transaction():
             for c in customers:
-                self.db.execute(
-                    "INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                    "name = excluded.name, type = excluded.type, dob = excluded.dob, "
-                    "country = excluded.country, "
-                    "identifier = excluded.identifier, updated_at = excluded.updated_at",
-                    (c.id, c.name, c.type, c.dob, c.country, c.identifier, now),
-                )
+                before = self._stored_customer(c.id)
+                if before is None:
+                    self.db.execute(
+                        "INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (c.id, c.name, c.type, c.dob, c.country, c.identifier, now),
+                    )
+                    changed += c.type not in ONE_OFF_KINDS
+                elif before != c:
+                    self.db.execute(
+                        "UPDATE customer SET name = ?, type = ?, dob = ?, country = ?, identifier = ?, "
+                        "updated_at = ? WHERE id = ?",
+                        (c.name, c.type, c.dob, c.country, c.identifier, now, c.id),
+                    )
+                    self.db.execute(
+                        "INSERT INTO customer_history (customer_id, changed_at, actor, run_id, before, "
+                        "after) VALUES (?, ?, ?, ?, ?, ?)",
+                        (c.id, now, actor, run_id, json.dumps(before.__dict__), json.dumps(c.__dict__)),
+                    )
+                    self.audit.append(
+                        actor,
+                        "customer.change",
+                        f"customer:{c.id}",
+                        {"run": run_id, "before": before.__dict__, "after": c.__dict__},
+                    )
+                    changed += c.type not in ONE_OFF_KINDS
                 self.db.execute(
                     "INSERT OR REPLACE INTO run_input VALUES (?, ?, ?)",
                     (run_id, c.id, json.dumps(c.__dict__)),
                 )
                 count += 1
+            if changed:
+                state = hashlib.sha256(f"{self.customers_state()}|{run_id}|{now}|{changed}".encode())
+                self.db.execute(
+                    "INSERT INTO review_meta VALUES ('customers_state', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (state.hexdigest(),),
+                )
         return count
+
+    def _stored_customer(self, customer_id: str) -> Customer | None:
+        row = self.db.execute(
+            "SELECT id, name, type, dob, country, identifier FROM customer WHERE id = ?", (customer_id,)
+        ).fetchone()
+        return Customer(*row) if row else None
+
+    def changes_customer(self, customer: Customer) -> bool:
+        """Whether saving `customer` would change a stored customer's data (a new one changes nothing)."""
+        before = self._stored_customer(customer.id)
+        return before is not None and before != customer
+
+    def customer_history(self, customer_id: str) -> list[dict[str, object]]:
+        """Every change of a customer's data: when, by whom, in which run, before and after."""
+        rows = self.db.execute(
+            "SELECT changed_at, actor, run_id, before, after FROM customer_history "
+            "WHERE customer_id = ? ORDER BY id",
+            (customer_id,),
+        )
+        return [
+            {"at": r[0], "actor": r[1], "run": r[2], "before": json.loads(r[3]), "after": json.loads(r[4])}
+            for r in rows
+        ]
 
     def customers_state(self) -> str:
         """A key that changes whenever the stored customers change."""

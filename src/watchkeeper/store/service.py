@@ -28,8 +28,15 @@ from watchkeeper.errors import NotFound
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.db import add_missing_columns, connect, transaction
 
-#: `admin` may do everything `read` may, and load lists.
-SCOPES = ("read", "admin")
+#: Each scope may do what the ones before it may: `read` screens (and records new customers),
+#: `write` also changes stored customers, `admin` also loads lists.
+SCOPES = ("read", "write", "admin")
+
+
+def scope_allows(held: str, needed: str) -> bool:
+    return held in SCOPES and needed in SCOPES and SCOPES.index(held) >= SCOPES.index(needed)
+
+
 TOKEN_PREFIX = "wk"
 #: Letters of the secret kept in the shown prefix: enough to tell keys apart, far from enough to guess.
 PREFIX_SECRET_LETTERS = 4
@@ -96,7 +103,7 @@ class ApiKey:
         return self.expires_at is not None and self.expires_at <= _now()
 
     def allows(self, scope: str) -> bool:
-        return self.revoked_at is None and not self.expired and self.scope in {"admin", scope}
+        return self.revoked_at is None and not self.expired and scope_allows(self.scope, scope)
 
     def to_dict(self) -> dict[str, object]:
         return {
