@@ -13,8 +13,9 @@ from __future__ import annotations
 import hmac
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,7 +28,7 @@ from watchkeeper.errors import NotFound, WatchkeeperError
 from watchkeeper.match.normalize import raw_tokens
 from watchkeeper.match.screener import ScreeningQuery, query_schema
 from watchkeeper.model import diff_entities
-from watchkeeper.review.jobs import rescreen
+from watchkeeper.review.jobs import RescreenReport, rescreen
 from watchkeeper.review.store import CLOSED_STATES, OPEN_STATES
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.users import LoginThrottled, Session
@@ -35,6 +36,15 @@ from watchkeeper.store.users import LoginThrottled, Session
 COOKIE = "wk_session"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATES = ("open", "escalated", "true_match_pending", *CLOSED_STATES, "all")
+
+
+T = TypeVar("T")
+
+
+async def in_thread(work: Callable[[], T]) -> T:
+    """Run store work in a worker thread. The stores are per thread: `work` must fetch them itself
+    (`service.review_store()` inside it), so two requests never share a connection or a transaction."""
+    return await run_in_threadpool(work)
 
 
 class LoginRequired(Exception):
@@ -52,7 +62,8 @@ def _session(request: Request, service: ScreeningService) -> Session:
 async def _checked_form(request: Request, session: Session) -> dict[str, str]:
     form = await request.form()
     sent = str(form.get("csrf", ""))
-    if not hmac.compare_digest(sent, session.csrf):
+    # Compared as bytes: compare_digest refuses non-ASCII text, and a forged token must get a 403.
+    if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
         raise PermissionError("the form's CSRF token is missing or wrong; reload the page")
     return {k: str(v) for k, v in form.items()}
 
@@ -81,13 +92,9 @@ def ui_router(service: ScreeningService) -> APIRouter:
     async def login(request: Request) -> Response:
         form = await request.form()
         address = request.client.host if request.client else ""
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
         try:
-            found = await run_in_threadpool(
-                service.user_store().login,
-                str(form.get("username", "")),
-                str(form.get("password", "")),
-                address,
-            )
+            found = await in_thread(lambda: service.user_store().login(username, password, address))
         except LoginThrottled as exc:
             refused = page(request, "login.html", None, message=f"{str(exc).capitalize()}.", error=True)
             refused.status_code = 429
@@ -112,9 +119,10 @@ def ui_router(service: ScreeningService) -> APIRouter:
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:
-        session = _session(request, service)
+        session = await in_thread(lambda: _session(request, service))
         await _checked_form(request, session)
-        service.user_store().logout(request.cookies.get(COOKIE, ""))
+        token = request.cookies.get(COOKIE, "")
+        await in_thread(lambda: service.user_store().logout(token))
         response = RedirectResponse("/ui/login", status_code=303)
         response.delete_cookie(
             COOKIE, path="/ui", httponly=True, samesite="lax", secure=service.settings.secure_cookies
@@ -208,30 +216,33 @@ def ui_router(service: ScreeningService) -> APIRouter:
 
     @router.post("/alerts/{alert_id}/decide")
     async def decide(request: Request, alert_id: int) -> Response:
-        session = _session(request, service)
+        session = await in_thread(lambda: _session(request, service))
         form = await _checked_form(request, session)
         try:
-            await run_in_threadpool(
-                service.review_store().decide,
-                alert_id,
-                form.get("outcome", ""),
-                form.get("reason", ""),
-                session.user.username,
+            await in_thread(
+                lambda: service.review_store().decide(
+                    alert_id, form.get("outcome", ""), form.get("reason", ""), session.user.username
+                )
             )
         except ValueError as exc:
-            return _alert_view(request, session, alert_id, str(exc), True)
+            message = str(exc)
+            return await in_thread(lambda: _alert_view(request, session, alert_id, message, True))
         return RedirectResponse(f"/ui/alerts/{alert_id}", status_code=303)
 
     @router.post("/alerts/{alert_id}/confirm")
     async def confirm(request: Request, alert_id: int) -> Response:
-        session = _session(request, service)
+        session = await in_thread(lambda: _session(request, service))
         await _checked_form(request, session)
+        message = ""
         if not session.user.may("supervisor"):
-            return _alert_view(request, session, alert_id, "only a supervisor confirms a true match", True)
-        try:
-            await run_in_threadpool(service.review_store().confirm, alert_id, session.user.username)
-        except ValueError as exc:
-            return _alert_view(request, session, alert_id, str(exc), True)
+            message = "only a supervisor confirms a true match"
+        else:
+            try:
+                await in_thread(lambda: service.review_store().confirm(alert_id, session.user.username))
+            except ValueError as exc:
+                message = str(exc)
+        if message:
+            return await in_thread(lambda: _alert_view(request, session, alert_id, message, True))
         return RedirectResponse(f"/ui/alerts/{alert_id}", status_code=303)
 
     @router.get("/screen", response_class=HTMLResponse)
@@ -241,7 +252,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
 
     @router.post("/screen", response_class=HTMLResponse)
     async def screen(request: Request) -> HTMLResponse:
-        session = _session(request, service)
+        session = await in_thread(lambda: _session(request, service))
         form = await _checked_form(request, session)
         try:
             loaded = service.require_lists()
@@ -280,18 +291,22 @@ def ui_router(service: ScreeningService) -> APIRouter:
 
     @router.post("/rescreen")
     async def rescreen_now(request: Request) -> Response:
-        session = _session(request, service)
+        session = await in_thread(lambda: _session(request, service))
         await _checked_form(request, session)
         if not session.user.may("supervisor"):
             return RedirectResponse("/ui/lists?message=only+a+supervisor+starts+a+re-screen", status_code=303)
-        report = await run_in_threadpool(
-            rescreen,
-            service.store(),
-            service.review_store(),
-            home=service.settings.home,
-            actor=session.user.username,
-        )
-        service.reload()
+
+        def rescreen_and_reload() -> RescreenReport:
+            found = rescreen(
+                service.store(),
+                service.review_store(),
+                home=service.settings.home,
+                actor=session.user.username,
+            )
+            service.reload()  # loads an index: never on the event loop
+            return found
+
+        report = await in_thread(rescreen_and_reload)
         text = (
             f"Re-screened {report.customers} customers against {report.changed} changed entities: "
             f"{len(report.outcome.raised)} new, {len(report.outcome.reopened)} reopened, "
