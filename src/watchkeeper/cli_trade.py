@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, repo
 from watchkeeper.cli_screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
+from watchkeeper.review.jobs import Subject, payment_subject, shipment_subject
 from watchkeeper.rules.book import RULE_KINDS, RuleBook
 from watchkeeper.rules.vessels import looks_like_imo
 from watchkeeper.screen.evidence import Hit
@@ -53,7 +55,7 @@ RecordFlag = Annotated[
 def _record(
     home: Path | None,
     kind: str,
-    subjects: list[tuple[str, str, list[Hit]]],
+    subjects: Sequence[Subject],
     screener: Screener,
     versions: list[ListVersion],
     threshold: float,
@@ -117,15 +119,7 @@ def payments_screen(
                 raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
             verdicts.append(payments.screen_bytes(data, str(path)))
         if record:
-            subjects = [
-                (
-                    f"{v.message.kind}:{v.message.reference}",
-                    f"{v.message.kind} {v.message.reference}",
-                    list(v.hits),
-                )
-                for v in verdicts
-                if v.message is not None
-            ]
+            subjects = [s for s in map(payment_subject, verdicts) if s is not None]
             _record(home, "payment", subjects, screener, _versions, threshold, user)
     if as_json:
         emit_json([v.to_dict() for v in verdicts])
@@ -210,11 +204,15 @@ def shipments_screen(
         checker = ShipmentScreener(screener, _rules(home), threshold)
         verdicts = [checker.screen(s) for s in shipments]
         if record:
-            subjects = [
-                (f"shipment:{v.shipment.id or n}", f"shipment {v.shipment.id or n}", list(v.hits))
-                for n, v in enumerate(verdicts, 1)
-            ]
-            _record(home, "shipment", subjects, screener, _versions, threshold, user)
+            _record(
+                home,
+                "shipment",
+                [shipment_subject(v) for v in verdicts],
+                screener,
+                _versions,
+                threshold,
+                user,
+            )
     if as_json:
         emit_json([v.to_dict() for v in verdicts])
     else:

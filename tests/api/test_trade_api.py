@@ -153,13 +153,18 @@ def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveSe
         alerts = client.get("/alerts").json()
     assert payment["run"].startswith("payment-")
     assert shipment[0]["run"].startswith("shipment-")
+    # A payment is known by its content (a later message reusing the MsgId is another subject).
+    message = "pacs.008:" + payment["sha256"][:24]
     pairs = {(a["customer_id"], a["entity_id"]) for a in alerts}
-    assert ("pacs.008:BKCHCNBJ-20190318-000417", "ofac-sdn:26244") in pairs  # the debtor
-    assert ("pacs.008:BKCHCNBJ-20190318-000417", "ofac-sdn:23730") in pairs  # the tanker in the text
-    assert ("shipment:BL-77", "ofac-sdn:26243") in pairs
+    assert (message, "ofac-sdn:26244") in pairs  # the debtor
+    assert (message, "ofac-sdn:23730") in pairs  # the tanker in the text
+    (shipment_id,) = {a["customer_id"] for a in alerts if a["customer_id"].startswith("shipment:")}
+    assert (shipment_id, "ofac-sdn:26243") in pairs
     review = ReviewStore(live.home / "watchkeeper.sqlite")
     try:
         assert not [c for c in review.customers() if c.type in ("payment", "shipment")]  # never re-screened
+        assert review.customer(message).identifier == "BKCHCNBJ-20190318-000417"  # the MsgId, kept
+        assert review.customer(shipment_id).identifier == "BL-77"
     finally:
         review.close()
     # The alert page says in which field of the message the listed name was found.
@@ -168,11 +173,7 @@ def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveSe
         users.create("pam", "analyst", "a long enough password")
     finally:
         users.close()
-    tanker = next(
-        a
-        for a in alerts
-        if (a["customer_id"], a["entity_id"]) == ("pacs.008:BKCHCNBJ-20190318-000417", "ofac-sdn:23730")
-    )
+    tanker = next(a for a in alerts if (a["customer_id"], a["entity_id"]) == (message, "ofac-sdn:23730"))
     with httpx.Client(base_url=live.url, follow_redirects=True) as browser:
         browser.post("/ui/login", data={"username": "pam", "password": "a long enough password"})
         page = browser.get(f"/ui/alerts/{tanker['id']}").text

@@ -74,10 +74,9 @@ from watchkeeper.match.screener import (
     query_schema,
 )
 from watchkeeper.model import Entity, ListVersion, split_entity_id
-from watchkeeper.review.jobs import new_run_id, record_hits
+from watchkeeper.review.jobs import Subject, new_run_id, payment_subject, record_hits, shipment_subject
 from watchkeeper.review.store import OPEN_STATES, Customer, finding
 from watchkeeper.screen.batch import INPUT_COLUMNS
-from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
 from watchkeeper.screen.shipments import Shipment
@@ -631,13 +630,8 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         if verdict.error:
             body["detail"] = f"{verdict.error_field or 'message'}: {verdict.error}; the payment is held"
             return JSONResponse(body, status_code=422)
-        if record and verdict.message is not None:
-            message = verdict.message
-            subject = (
-                f"{message.kind}:{message.reference}",
-                f"{message.kind} {message.reference}",
-                list(verdict.hits),
-            )
+        subject = payment_subject(verdict)
+        if record and subject is not None:
             body["run"] = await run_in_threadpool(
                 _record_hits, service, loaded, "payment", [subject], caller.name
             )
@@ -669,10 +663,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         verdicts = [checker.screen(s) for s in shipments]
         answers = [v.to_dict() for v in verdicts]
         if record:
-            subjects = [
-                (f"shipment:{v.shipment.id or n}", f"shipment {v.shipment.id or n}", list(v.hits))
-                for n, v in enumerate(verdicts, 1)
-            ]
+            subjects = [shipment_subject(v) for v in verdicts]
             run_id = _record_hits(service, loaded, "shipment", subjects, caller.name)
             for answer in answers:
                 answer["run"] = run_id
@@ -785,7 +776,7 @@ def _record_hits(
     service: ScreeningService,
     loaded: LoadedLists,
     kind: str,
-    subjects: list[tuple[str, str, list[Hit]]],
+    subjects: list[Subject],
     actor: str,
 ) -> str:
     run_id, _ = record_hits(

@@ -255,6 +255,7 @@ class PaymentVerdictModel(BaseModel):
     verdict: str = Field(description="pass or hold")
     kind: str | None = Field(description="pacs.008, pain.001 or MT103")
     reference: str | None
+    sha256: str | None = Field(None, description="Of the message as received; a recorded payment's id")
     amount: str | None
     error: str | None
     error_field: str | None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import json
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,8 @@ from watchkeeper.review.store import ONE_OFF_KINDS, Customer, RecordOutcome, Rev
 from watchkeeper.screen.batch import OUTPUT_HEADER
 from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.loader import matcher_fingerprint, screener_for_versions, screener_from_store
+from watchkeeper.screen.payments import PaymentVerdict
+from watchkeeper.screen.shipments import ShipmentVerdict
 from watchkeeper.spreadsheet import original_cell
 from watchkeeper.store.sqlite import SqliteStore
 
@@ -182,11 +187,50 @@ def rescreen(
     )
 
 
+@dataclass(frozen=True)
+class Subject:
+    """A one-off subject of a run (a payment message, a shipment) and its hits.
+
+    Its id is derived from its content, not from the sender's reference: a later, different
+    payment that reuses a MsgId is a new subject with alerts of its own, never merged into (or
+    suppressed by a decision on) the earlier one's. The reference is kept beside it."""
+
+    id: str
+    description: str
+    reference: str
+    hits: list[Hit]
+
+
+def payment_subject(verdict: PaymentVerdict) -> Subject | None:
+    message = verdict.message
+    if message is None:
+        return None
+    return Subject(
+        f"{message.kind}:{verdict.sha256[:24]}",
+        f"{message.kind} {message.reference}",
+        message.reference,
+        list(verdict.hits),
+    )
+
+
+def shipment_subject(verdict: ShipmentVerdict) -> Subject:
+    shipment = verdict.shipment
+    digest = hashlib.sha256(
+        json.dumps(dataclasses.asdict(shipment), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    return Subject(
+        f"shipment:{digest[:24]}",
+        f"shipment {shipment.id}" if shipment.id else "shipment (no id)",
+        shipment.id,
+        list(verdict.hits),
+    )
+
+
 def record_hits(
     review: ReviewStore,
     *,
     kind: str,
-    subjects: list[tuple[str, str, list[Hit]]],
+    subjects: Sequence[Subject],
     entities: dict[str, Entity],
     versions: list[dict[str, object]],
     threshold: float,
@@ -194,18 +238,23 @@ def record_hits(
 ) -> tuple[str, RecordOutcome]:
     """Payment messages or shipments kept as a run: each (subject, listed entity) hit raises an alert.
 
-    `subjects` are (id, description, hits). Hits on rules rather than listed entities (embargoes,
-    goods, red flags) are counted in the run's note; their verdict is in the screening answer.
+    Hits on rules rather than listed entities (embargoes, goods, red flags) are counted in the
+    run's note; their verdict is in the screening answer.
     """
     run_id = new_run_id(kind)
     review.start_run(
         run_id, kind=kind, actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
     )
-    review.save_customers([Customer(id=i, name=name, type=kind) for i, name, _ in subjects], run_id, actor)
+    review.save_customers(
+        [Customer(id=s.id, name=s.description, type=kind, identifier=s.reference) for s in subjects],
+        run_id,
+        actor,
+    )
     found = []
     other = 0
-    for subject_id, _name, hits in subjects:
-        for hit in hits:
+    for subject in subjects:
+        subject_id = subject.id
+        for hit in subject.hits:
             entity = entities.get(hit.entity_id) if hit.entity_id else None
             if entity is None:
                 other += 1

@@ -13,6 +13,8 @@ Every name and text is screened as written and, when it was disguised
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -45,6 +47,7 @@ class PaymentVerdict:
     message: PaymentMessage | None = None
     error: str = ""
     error_field: str = ""
+    sha256: str = ""  # of the message as received: what a recorded payment is known by
 
     def to_dict(self) -> dict[str, object]:
         message = self.message
@@ -53,6 +56,7 @@ class PaymentVerdict:
             "verdict": self.verdict,
             "kind": message.kind if message else None,
             "reference": message.reference if message else None,
+            "sha256": self.sha256 or None,
             "amount": f"{message.amount} {message.currency}".strip() if message else None,
             "error": self.error or None,
             "error_field": self.error_field or None,
@@ -72,12 +76,13 @@ class PaymentScreener:
         self._scans: dict[str, list[TextHit]] = {}
 
     def screen_bytes(self, data: bytes, source: str = "") -> PaymentVerdict:
+        digest = hashlib.sha256(data).hexdigest()
         try:
             message = parse_message(data, source)
         except MessageError as exc:
             hit = Hit(kind="malformed", field=exc.field, reason=f"message cannot be screened: {exc.problem}")
-            return PaymentVerdict(source, "hold", (hit,), None, exc.problem, exc.field)
-        return self.screen(message)
+            return PaymentVerdict(source, "hold", (hit,), None, exc.problem, exc.field, digest)
+        return dataclasses.replace(self.screen(message), sha256=digest)
 
     def screen(self, message: PaymentMessage) -> PaymentVerdict:
         on = _message_date(message)
