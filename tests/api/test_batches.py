@@ -13,9 +13,10 @@ import pytest
 
 from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
 from tests.conftest import BUNDLED
-from watchkeeper.screen.batch import OUTPUT_HEADER, run_batch
+from watchkeeper.screen.batch import OUTPUT_HEADER, output_busy, run_batch
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.store import SqliteStore
+from watchkeeper.store.service import ServiceStore
 
 CUSTOMERS = BUNDLED / "samples" / "customers.csv"
 
@@ -148,3 +149,71 @@ def test_a_job_survives_a_server_restart(loaded_home: Path, tmp_path: Path) -> N
     assert resumed["done_rows"] > 0
     assert "resumed after row" in str(done["message"])
     assert _rows(results) == _reference_alerts(home, upload, tmp_path)
+
+
+def _many(tmp_path: Path, copies: int) -> tuple[Path, list[str]]:
+    lines = CUSTOMERS.read_text(encoding="utf-8").splitlines()
+    rows = [f"{copy}-{line}" for copy in range(copies) for line in lines[1:]]
+    upload = tmp_path / "many.csv"
+    upload.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    return upload, rows
+
+
+def test_a_killed_server_never_leaves_two_processes_on_one_job(loaded_home: Path, tmp_path: Path) -> None:
+    """`kill -9` of the server leaves its batch child running; after the restart the worker waits for
+    that orphan instead of starting a second process on the same files, and the job ends complete."""
+    home = copy_home(loaded_home, tmp_path / "home")
+    upload, rows = _many(tmp_path, 12)
+    live = LiveServer(home)
+    live.start()
+    keys = make_keys(home)
+    try:
+        with live.client(keys.read) as client:
+            job = client.post("/batches", files={"file": ("many.csv", upload.read_bytes())}).json()
+            deadline = time.monotonic() + 120
+            while client.get(f"/batches/{job['id']}").json()["done_rows"] == 0:
+                assert time.monotonic() < deadline, "the job made no progress"
+                time.sleep(0.1)
+        output = home / "batches" / job["id"] / "alerts.csv"
+        assert live.process is not None
+        live.process.kill()  # no chance to stop its child
+        live.process.wait()
+        assert output_busy(output), "the orphaned child still screens"
+        live.process = None
+        live.start()
+        with live.client(keys.read) as client:
+            done = _wait_for(client, job["id"], "done")
+            results = client.get(f"/batches/{job['id']}/results").text
+    finally:
+        live.stop()
+    assert done["done_rows"] == len(rows)
+    assert "waiting" in (home / "server.log").read_text()
+    assert _rows(results) == _reference_alerts(home, upload, tmp_path)
+
+
+def test_a_job_that_breaks_the_worker_fails_and_the_next_one_runs(loaded_home: Path, tmp_path: Path) -> None:
+    home = copy_home(loaded_home, tmp_path / "home")
+    store = ServiceStore(home / "watchkeeper.sqlite")
+    try:
+        broken = store.add_job(
+            "broken", created_by="t", lists="", threshold=0.8, total_rows=1, folder=tmp_path / "gone" / "x"
+        )
+        folder = home / "batches" / "fine"
+        folder.mkdir(parents=True)
+        (folder / "input.csv").write_bytes(CUSTOMERS.read_bytes())
+        fine = store.add_job("fine", created_by="t", lists="", threshold=0.8, total_rows=1000, folder=folder)
+    finally:
+        store.close()
+    assert broken.state == fine.state == "queued"
+    live = LiveServer(home)
+    live.start()
+    keys = make_keys(home)
+    try:
+        with live.client(keys.read) as client:
+            done = _wait_for(client, "fine", "done")
+            failed = client.get("/batches/broken").json()
+    finally:
+        live.stop()
+    assert done["done_rows"] == 1000
+    assert failed["state"] == "failed"
+    assert "FileNotFoundError" in failed["message"]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ import pytest
 from tests.conftest import BUNDLED
 from tests.test_cli import wk
 from watchkeeper.match.screener import Screener
-from watchkeeper.screen.batch import OUTPUT_HEADER, run_batch
+from watchkeeper.screen.batch import OUTPUT_HEADER, BatchBusy, exclusive_output, output_busy, run_batch
 from watchkeeper.sources import parse_list
 
 SAMPLE = BUNDLED / "samples" / "customers.csv"
@@ -144,3 +148,76 @@ def test_batch_and_eval_from_the_command_line(tmp_path: Path) -> None:
     bad_dob = wk(tmp_path, "screen", "Kim Jong Un", "--dob", "1984-02-30", check=False)
     assert bad_dob.returncode == 2
     assert "dob '1984-02-30' is not a date" in bad_dob.stderr
+
+
+def _with_bad_rows(tmp_path: Path) -> Path:
+    """The sample customers with every tenth row unscreenable (no name)."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    out = [lines[0]] + [
+        (f"{line.split(',', 1)[0]},,person,,," if n % 10 == 0 else line) for n, line in enumerate(lines[1:])
+    ]
+    path = tmp_path / "with-errors.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_resumed_batch_never_writes_an_error_row_twice(screener: Screener, tmp_path: Path) -> None:
+    source = _with_bad_rows(tmp_path)
+    clean = tmp_path / "clean.csv"
+    run_batch(screener, source, clean, workers=1, chunk_rows=100)
+    output = tmp_path / "resumed.csv"
+    seen: list[int] = []
+
+    def stop_after_three_chunks(done: int) -> None:
+        seen.append(done)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(screener, source, output, workers=1, chunk_rows=100, on_progress=stop_after_three_chunks)
+    # The process died after writing a chunk's error rows but before marking its progress.
+    with output.with_name("resumed.errors.csv").open("a", encoding="utf-8") as handle:
+        handle.write("351,C00350,torn error row\n")
+    summary = run_batch(screener, source, output, workers=1, chunk_rows=100)
+    assert summary.resumed_from == 300
+    assert summary.errors == 100
+    assert (tmp_path / "resumed.errors.csv").read_bytes() == (tmp_path / "clean.errors.csv").read_bytes()
+    assert not output.with_name(output.name + ".progress.partial").exists()
+
+
+def test_two_processes_never_screen_into_one_output(screener: Screener, tmp_path: Path) -> None:
+    output = tmp_path / "alerts.csv"
+    with exclusive_output(output):
+        assert output_busy(output)
+        with pytest.raises(BatchBusy, match=rf"another process \(pid {os.getpid()}\)"):
+            run_batch(screener, SAMPLE, output, workers=1)
+    assert not output_busy(output)
+    assert run_batch(screener, SAMPLE, output, workers=1).rows == 1000
+
+
+def test_an_orphaned_batch_process_holds_its_output(tmp_path: Path) -> None:
+    """A `watchkeeper batch` left running (its server was killed) is seen, and not run over."""
+    wk(tmp_path, "run", "--no-screen-sample")
+    big = tmp_path / "big.csv"
+    rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    big.write_text("\n".join([rows[0]] + rows[1:] * 20) + "\n", encoding="utf-8")
+    output = tmp_path / "alerts.csv"
+    env = {**os.environ, "WATCHKEEPER_HOME": str(tmp_path)}
+    orphan = subprocess.Popen(
+        [sys.executable, "-m", "watchkeeper", "batch", str(big), "-o", str(output), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not output_busy(output) and time.monotonic() < deadline and orphan.poll() is None:
+            time.sleep(0.05)
+        assert output_busy(output)
+        second = wk(tmp_path, "batch", str(big), "-o", str(output), "--workers", "1", check=False)
+        assert second.returncode == 1  # cannot run now (2 is for input that cannot be screened)
+        assert f"another process (pid {orphan.pid})" in second.stderr
+    finally:
+        orphan.kill()
+        orphan.wait()
+    assert not output_busy(output)  # the lock goes with the process, however it ends

@@ -4,6 +4,14 @@ Each job runs `watchkeeper batch` in a child process: it has its own cores
 and memory, a crash cannot take the server down, and stopping the server
 stops the child, whose progress file lets the job resume where it stopped
 when the server starts again. The job's state lives in the store.
+
+A server killed outright (`kill -9`) leaves its child running: the child
+holds its output's lock, so after a restart the worker waits for that orphan
+to finish before running the job again (which then resumes or redoes it), and
+two processes never screen into one job's files. An error in the worker —
+a store locked for longer than its timeout, say — fails that job with the
+reason (transient lock errors are retried first) and the worker goes on with
+the next one.
 """
 
 from __future__ import annotations
@@ -11,16 +19,46 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from watchkeeper.screen.batch import output_busy
 from watchkeeper.settings import Settings
 from watchkeeper.store.service import BatchJob, ServiceStore
 
 log = logging.getLogger("watchkeeper.batches")
 POLL_SECONDS = 0.25
+#: Store writes that find the store locked are tried this many times, this far apart.
+LOCK_RETRIES = 5
+LOCK_RETRY_SECONDS = 2.0
+T = TypeVar("T")
+
+
+def is_transient(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def retrying(work: Callable[[], T], stop: threading.Event | None = None) -> T:
+    """`work()`, tried again while the store is locked (another writer holds it), then given up."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return work()
+        except sqlite3.OperationalError as exc:
+            if not is_transient(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            log.info("store busy (%s); trying again", exc)
+            if stop is None:
+                time.sleep(LOCK_RETRY_SECONDS)
+            elif stop.wait(LOCK_RETRY_SECONDS):
+                raise
+    raise AssertionError("unreachable")
 
 
 class BatchWorker:
@@ -58,14 +96,30 @@ class BatchWorker:
         store = ServiceStore(self.settings.store_path)
         try:
             while not self._stop.is_set():
-                queued = store.jobs(("queued",))
+                try:
+                    queued = retrying(lambda: store.jobs(("queued",)), self._stop)
+                except Exception:  # the store cannot be read now: try again shortly
+                    log.exception("batch worker: cannot read the job queue")
+                    self._stop.wait(LOCK_RETRY_SECONDS)
+                    continue
                 if not queued:
                     self._wake.wait(timeout=2.0)
                     self._wake.clear()
                     continue
-                self._run(store, queued[0])
+                job = queued[0]
+                try:
+                    self._run(store, job)
+                except Exception as exc:  # a worker that dies leaves every later job queued forever
+                    log.exception("batch job %s failed in the worker", job.id)
+                    self._fail(store, job, f"{type(exc).__name__}: {exc}")
         finally:
             store.close()
+
+    def _fail(self, store: ServiceStore, job: BatchJob, reason: str) -> None:
+        try:
+            retrying(lambda: store.update_job(job.id, state="failed", message=reason[:500]), self._stop)
+        except Exception:  # still `running`: requeued, and so retried, at the next start
+            log.exception("batch job %s: cannot record its failure", job.id)
 
     def _command(self, job: BatchJob) -> list[str]:
         command = [
@@ -89,8 +143,15 @@ class BatchWorker:
         return command
 
     def _run(self, store: ServiceStore, job: BatchJob) -> None:
-        store.update_job(job.id, state="running")
+        retrying(lambda: store.update_job(job.id, state="running"), self._stop)
         progress = job.output_path.with_name(job.output_path.name + ".progress")
+        if output_busy(job.output_path):
+            # A child of a server that was killed is still screening this job: let it finish.
+            log.warning("batch job %s: an earlier process is still running it; waiting", job.id)
+            while output_busy(job.output_path):
+                if self._stop.wait(POLL_SECONDS * 4):
+                    return
+                self._report_progress(store, job, progress)
         stderr_path = Path(job.folder) / "worker.log"
         with stderr_path.open("w", encoding="utf-8") as stderr:
             child = subprocess.Popen(
@@ -112,23 +173,27 @@ class BatchWorker:
                 notes.append(f"resumed after row {summary['resumed_from_row']} when the server restarted")
             if summary["errors"]:
                 notes.append(f"{summary['errors']} rows could not be screened (see /batches/{job.id}/errors)")
-            store.update_job(
-                job.id,
-                state="done",
-                done_rows=int(summary["rows"]),
-                alerts=int(summary["alerts"]),
-                errors=int(summary["errors"]),
-                message="; ".join(notes),
+            retrying(
+                lambda: store.update_job(
+                    job.id,
+                    state="done",
+                    done_rows=int(summary["rows"]),
+                    alerts=int(summary["alerts"]),
+                    errors=int(summary["errors"]),
+                    message="; ".join(notes),
+                ),
+                self._stop,
             )
             return
         lines = [line for line in stderr_path.read_text(encoding="utf-8").splitlines() if line.strip()]
         reason = lines[-1].removeprefix("error: ") if lines else f"exit status {child.returncode}"
         log.warning("batch job %s failed: %s", job.id, reason)
-        store.update_job(job.id, state="failed", message=reason[:500])
+        self._fail(store, job, reason)
 
     @staticmethod
     def _report_progress(store: ServiceStore, job: BatchJob, progress: Path) -> None:
-        with contextlib.suppress(OSError, ValueError, KeyError):
+        # Progress is a courtesy: a busy store or a half-seen file must not stop the job.
+        with contextlib.suppress(OSError, ValueError, KeyError, sqlite3.OperationalError):
             state = json.loads(progress.read_text())
             store.update_job(
                 job.id, done_rows=int(state["rows"]), alerts=int(state["alerts"]), errors=int(state["errors"])

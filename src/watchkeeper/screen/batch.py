@@ -15,6 +15,7 @@ Rows that cannot be screened (no name, an unknown type) go to
 from __future__ import annotations
 
 import csv
+import fcntl
 import gc
 import hashlib
 import io
@@ -24,11 +25,12 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
-from watchkeeper.errors import ListFormatError
+from watchkeeper.errors import ListFormatError, WatchkeeperError
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, query_schema
 from watchkeeper.spreadsheet import safe_row
 
@@ -177,6 +179,64 @@ def _chunks(rows: Iterator[_Row], size: int) -> Iterator[list[_Row]]:
         yield chunk
 
 
+class BatchBusy(WatchkeeperError):
+    """Another process is screening into the same output (a batch left running by a server that died)."""
+
+
+def _lock_path(output: Path) -> Path:
+    return output.with_name(output.name + ".lock")
+
+
+@contextmanager
+def exclusive_output(output: Path) -> Iterator[None]:
+    """Hold the output's lock while screening into it: two processes never write one batch's files.
+
+    The lock is an OS file lock (released when the process ends, however it ends); the file holds
+    the holder's pid for the error message."""
+    with _lock_path(output).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise BatchBusy(f"{output}: another process (pid {holder}) is screening into it") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def output_busy(output: Path) -> bool:
+    """Whether a process holds the output's lock (an orphaned batch still running)."""
+    path = _lock_path(output)
+    if not path.exists():
+        return False
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _csv_line(cells: list[object]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue().encode()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a file beside it, then rename: a reader or a resumed run never sees half a file."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
 def run_batch(
     screener: Screener,
     input_path: Path,
@@ -190,82 +250,89 @@ def run_batch(
 ) -> BatchSummary:
     """Screen every row of `input_path` into `output`; returns counts."""
     global _WORKER_SCREENER  # noqa: PLW0603 - inherited by forked workers, not pickled per task
-    fingerprint = _fingerprint(input_path)
-    progress_file = _progress_path(output)
-    done_rows, done_bytes, alerts, error_count = 0, 0, 0, 0
-    if resume and progress_file.exists() and output.exists():
-        state = json.loads(progress_file.read_text())
-        if state.get("input") == fingerprint and state.get("lists") == lists:
-            done_rows, done_bytes = int(state["rows"]), int(state["bytes"])
-            alerts, error_count = int(state["alerts"]), int(state["errors"])
-    resumed_from = done_rows
-    mode = "r+b" if done_rows else "wb"
-    errors_file = _errors_path(output)
-    with (
-        output.open(mode) as out,
-        errors_file.open("a" if done_rows else "w", encoding="utf-8", newline="") as err,
-    ):
-        error_writer = csv.writer(err)
-        if done_rows:
-            out.truncate(done_bytes)  # drop a chunk that was cut off mid-write
-            out.seek(done_bytes)
-        else:
-            out.write((",".join(OUTPUT_HEADER) + "\n").encode())
-            error_writer.writerow(["line", "id", "error"])
-        rows = _rows(input_path)
-        for _ in range(done_rows):
-            next(rows, None)
-        _WORKER_SCREENER = screener
-        processes = workers or os.cpu_count() or 1
-        context = multiprocessing.get_context("fork")
-        if processes > 1:
-            # Keep the collector in the workers off the index's objects: walking them
-            # would copy every page of the forked index into each worker.
-            gc.collect()
-            gc.freeze()
-        pool = context.Pool(processes) if processes > 1 else None
-        finished = False
-        try:
-            results = (
-                _bounded_map(pool, _chunks(rows, chunk_rows), in_flight=2 * processes)
-                if pool is not None
-                else map(_screen_chunk, _chunks(rows, chunk_rows))
-            )
-            for text, chunk_alerts, chunk_errors, chunk_size in results:
-                data = text.encode()
-                out.write(data)
-                out.flush()
-                for row in chunk_errors:
-                    error_writer.writerow(safe_row([row.line, row.query_id, row.error]))
-                err.flush()
-                done_bytes = out.tell()
-                alerts += chunk_alerts
-                error_count += len(chunk_errors)
-                done_rows += chunk_size
-                progress_file.write_text(
-                    json.dumps(
-                        {
-                            "input": fingerprint,
-                            "lists": lists,
-                            "rows": done_rows,
-                            "bytes": done_bytes,
-                            "alerts": alerts,
-                            "errors": error_count,
-                        }
-                    )
+    with exclusive_output(output):
+        fingerprint = _fingerprint(input_path)
+        progress_file = _progress_path(output)
+        done_rows, done_bytes, alerts, error_count, error_bytes = 0, 0, 0, 0, 0
+        errors_file = _errors_path(output)
+        if resume and progress_file.exists() and output.exists():
+            state = json.loads(progress_file.read_text())
+            if state.get("input") == fingerprint and state.get("lists") == lists and errors_file.exists():
+                done_rows, done_bytes = int(state["rows"]), int(state["bytes"])
+                alerts, error_count = int(state["alerts"]), int(state["errors"])
+                error_bytes = int(state.get("error_bytes", errors_file.stat().st_size))
+        resumed_from = done_rows
+        mode = "r+b" if done_rows else "wb"
+        with (
+            output.open(mode) as out,
+            errors_file.open("r+b" if done_rows else "wb") as err,
+        ):
+            if done_rows:
+                # Drop what a cut-off chunk wrote after the last progress mark, in both files:
+                # its rows are screened again, and neither an alert nor an error row is written twice.
+                out.truncate(done_bytes)
+                out.seek(done_bytes)
+                err.truncate(error_bytes)
+                err.seek(error_bytes)
+            else:
+                out.write((",".join(OUTPUT_HEADER) + "\n").encode())
+                err.write(_csv_line(["line", "id", "error"]))
+            rows = _rows(input_path)
+            for _ in range(done_rows):
+                next(rows, None)
+            _WORKER_SCREENER = screener
+            processes = workers or os.cpu_count() or 1
+            context = multiprocessing.get_context("fork")
+            if processes > 1:
+                # Keep the collector in the workers off the index's objects: walking them
+                # would copy every page of the forked index into each worker.
+                gc.collect()
+                gc.freeze()
+            pool = context.Pool(processes) if processes > 1 else None
+            finished = False
+            try:
+                results = (
+                    _bounded_map(pool, _chunks(rows, chunk_rows), in_flight=2 * processes)
+                    if pool is not None
+                    else map(_screen_chunk, _chunks(rows, chunk_rows))
                 )
-                if on_progress is not None:
-                    on_progress(done_rows)
-            finished = True
-        finally:
-            if pool is not None:
-                if finished:
-                    pool.close()
-                    pool.join()
-                else:
-                    pool.terminate()  # interrupted: the progress file says where to resume
-                gc.unfreeze()
-            _WORKER_SCREENER = None
+                for text, chunk_alerts, chunk_errors, chunk_size in results:
+                    data = text.encode()
+                    out.write(data)
+                    out.flush()
+                    for row in chunk_errors:
+                        err.write(_csv_line(safe_row([row.line, row.query_id, row.error])))
+                    err.flush()
+                    done_bytes, error_bytes = out.tell(), err.tell()
+                    alerts += chunk_alerts
+                    error_count += len(chunk_errors)
+                    done_rows += chunk_size
+                    _write_atomically(
+                        progress_file,
+                        json.dumps(
+                            {
+                                "input": fingerprint,
+                                "lists": lists,
+                                "rows": done_rows,
+                                "bytes": done_bytes,
+                                "alerts": alerts,
+                                "errors": error_count,
+                                "error_bytes": error_bytes,
+                            }
+                        ),
+                    )
+                    if on_progress is not None:
+                        on_progress(done_rows)
+                finished = True
+            finally:
+                if pool is not None:
+                    if finished:
+                        pool.close()
+                        pool.join()
+                    else:
+                        pool.terminate()  # interrupted: the progress file says where to resume
+                    gc.unfreeze()
+                _WORKER_SCREENER = None
     progress_file.unlink(missing_ok=True)
     if not error_count:
         errors_file.unlink(missing_ok=True)
