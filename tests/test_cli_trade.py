@@ -13,18 +13,23 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "payments"
 
 def test_payments_vessels_shipments_from_the_command_line(tmp_path: Path) -> None:
     wk(tmp_path, "run", "--no-screen-sample")
+    field_20c = tmp_path / "mt103-20c.txt"
+    field_20c.write_bytes((FIXTURES / "mt103-clean.txt").read_bytes().replace(b":20:", b":20C:"))
     held = wk(
         tmp_path,
         "payments",
         "screen",
         str(FIXTURES / "pain001-creditor.xml"),
+        str(field_20c),
         str(FIXTURES / "mt103-clean.txt"),
         "--json",
         check=False,
     )
     assert held.returncode == 3
+    assert "Traceback" not in held.stderr
     verdicts = json.loads(held.stdout)
-    assert [v["verdict"] for v in verdicts] == ["hold", "pass"]
+    assert [v["verdict"] for v in verdicts] == ["hold", "hold", "pass"]  # every file's verdict
+    assert verdicts[1]["error_field"] == ":20:"
     clean = wk(tmp_path, "payments", "screen", str(FIXTURES / "pacs008-clean.xml"))
     assert "PASS" in clean.stdout
     table = wk(tmp_path, "payments", "screen", str(FIXTURES / "mt103-dprk-bank.txt"), check=False)

@@ -116,10 +116,12 @@ def test_mt103_letters_outside_the_swift_set_are_held_and_still_screened(payment
     ("old", "new", "field", "problem"),
     [
         (b":70:", b":99Z:ANYTHING\n:70:", ":99Z:", "not a field of an MT103"),
-        (b":59F:", b":59Z:", ":59Z:", "option Z is not defined"),
+        (b":57A:", b":57Z:", ":57Z:", "option Z is not defined"),
         (b":20:", b"SOMETHING\n:20:", "{4:}", "text before the first field"),
+        (b":20:", b":20C:", ":20:", "mandatory field missing"),
+        (b":71A:", b":71Z:", ":71A:", "mandatory field missing"),
     ],
-    ids=["unknown field", "unknown option", "text before the fields"],
+    ids=["unknown field", "unknown option", "text before the fields", "20C for 20", "71Z for 71A"],
 )
 def test_mt103_fields_the_parser_cannot_read_are_held(
     payments: PaymentScreener, old: bytes, new: bytes, field: str, problem: str

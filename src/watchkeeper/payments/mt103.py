@@ -36,7 +36,15 @@ PARTY_FIELDS = {
     "57": ("account_with_institution", True),
     "59": ("beneficiary", False),
 }
-MANDATORY = (("20", "20"), ("23B", "23B"), ("32A", "32A"), ("50", "50a"), ("59", "59a"), ("71A", "71A"))
+#: Mandatory fields: (tags that satisfy it, as named in errors). 50a and 59a come in several options.
+MANDATORY = (
+    (("20",), "20"),
+    (("23B",), "23B"),
+    (("32A",), "32A"),
+    (("50A", "50F", "50K"), "50a"),
+    (("59", "59A", "59F"), "59a"),
+    (("71A",), "71A"),
+)
 FREE_TEXT_FIELDS = ("70", "72", "77B")
 #: The options each party field may take in an MT103 (SWIFT standards, category 1).
 OPTIONS = {
@@ -177,8 +185,8 @@ def parse_mt103(data: bytes, source: str = "") -> PaymentMessage:
         block4 = text.strip()
     fields = _fields(block4)
     tags = [tag for tag, _ in fields]
-    for family, label in MANDATORY:
-        if not any(tag.startswith(family) for tag in tags):
+    for accepted, label in MANDATORY:
+        if not any(tag in accepted for tag in tags):
             raise MessageError(f":{label}:", "mandatory field missing")
     values = dict(fields)
     amount_field = _32A.match(values["32A"].strip())

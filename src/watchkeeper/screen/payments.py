@@ -82,6 +82,10 @@ class PaymentScreener:
         except MessageError as exc:
             hit = Hit(kind="malformed", field=exc.field, reason=f"message cannot be screened: {exc.problem}")
             return PaymentVerdict(source, "hold", (hit,), None, exc.problem, exc.field, digest)
+        except Exception as exc:  # a reader's own fault: the message is held, never passed or lost
+            problem = f"the message could not be read ({type(exc).__name__}: {exc})"
+            hit = Hit(kind="malformed", field="", reason=problem)
+            return PaymentVerdict(source, "hold", (hit,), None, problem, "", digest)
         return dataclasses.replace(self.screen(message), sha256=digest)
 
     def screen(self, message: PaymentMessage) -> PaymentVerdict:
