@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,13 @@ import pytest
 from tests.conftest import BUNDLED, shared
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import ScreeningQuery
-from watchkeeper.screen.loader import chosen_versions, load_pickle, save_pickle, screener_from_store
+from watchkeeper.screen.loader import (
+    RecentScreeners,
+    chosen_versions,
+    load_pickle,
+    save_pickle,
+    screener_from_store,
+)
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
 
@@ -77,3 +84,47 @@ def test_each_kind_of_saved_index_is_pruned_apart(tmp_path: Path) -> None:
     assert load_pickle(tmp_path / "lists-4.pickle", dict) is None  # the wrong type is not trusted
     save_pickle(tmp_path / "customers-b.pickle", ["newer"], keep=1)
     assert [p.name for p in tmp_path.glob("customers-*.pickle")] == ["customers-b.pickle"]
+
+
+def test_past_indexes_are_kept_in_memory_and_loaded_once_under_concurrent_requests(
+    tmp_path: Path,
+) -> None:
+    """Six `as_of` requests at once for one date load its index once; the most recent version sets
+    stay in memory (up to the bound); with a bound of none, every request loads."""
+    path = tmp_path / "store.sqlite"
+    first = SqliteStore(path)
+    try:
+        for name in ("ofac/sdn-history/sdn-2022-02-03.csv.gz", "ofac/sdn-history/sdn-2022-03-01.csv.gz"):
+            first.import_snapshot(parse_list(shared(name)))
+    finally:
+        first.close()
+    recent = RecentScreeners(size=2)
+    found: list[object] = []
+
+    def ask(on: date) -> None:
+        store = SqliteStore(path, create=False)  # a connection per thread, as the server's
+        try:
+            found.append(recent.get(store, None, on, threshold=0.8, cache=tmp_path / "index")[0])
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=ask, args=(date(2022, 2, 10),)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert recent.loads == 1
+    assert len({id(s) for s in found}) == 1
+    ask(date(2022, 3, 5))
+    ask(date(2022, 2, 10))  # still held
+    assert recent.loads == 2
+    ask(date(2022, 2, 11))  # the same versions as 2022-02-10: the same index
+    assert recent.loads == 2
+    none = RecentScreeners(size=0)  # nothing kept: every request loads
+    store = SqliteStore(path, create=False)
+    try:
+        for _ in range(2):
+            none.get(store, None, date(2022, 2, 10), threshold=0.8, cache=tmp_path / "index")
+    finally:
+        store.close()
+    assert none.loads == 2

@@ -78,7 +78,7 @@ from watchkeeper.review.jobs import Subject, new_run_id, payment_subject, record
 from watchkeeper.review.store import OPEN_STATES, Customer, finding
 from watchkeeper.screen.batch import INPUT_COLUMNS
 from watchkeeper.screen.example import example_queries, screen_example
-from watchkeeper.screen.loader import matcher_fingerprint, screener_from_store
+from watchkeeper.screen.loader import matcher_fingerprint
 from watchkeeper.screen.shipments import Shipment
 from watchkeeper.screen.vessels import VesselQuery
 from watchkeeper.settings import Settings
@@ -246,7 +246,7 @@ def _screener_for(
             )
         labels = [v.label for v in loaded.versions if wanted is None or v.source in wanted]
         return loaded.screener, labels, wanted
-    screener, versions = screener_from_store(
+    screener, versions = service.past.get(
         service.store(), lists, as_of, threshold=service.threshold, cache=service.settings.home / "index"
     )
     return screener, [v.label for v in versions], None

@@ -19,7 +19,7 @@ from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
 from watchkeeper.review.store import ReviewStore
 from watchkeeper.rules.book import RuleBook
-from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.screen.loader import RecentScreeners, screener_from_store
 from watchkeeper.screen.payments import PaymentScreener
 from watchkeeper.screen.shipments import ShipmentScreener
 from watchkeeper.screen.vessels import VesselScreener
@@ -66,6 +66,8 @@ class ScreeningService:
         self._generation = 0
         self._channels: dict[int, TradeChannels] = {}
         self._channels_lock = threading.Lock()
+        #: Indexes of past version sets (`as_of` requests), the most recent kept in memory.
+        self.past = RecentScreeners(settings.as_of_indexes)
 
     # Each thread gets its own connections: SQLite connections are not shared
     # across threads, and WAL lets readers go on while an import writes.

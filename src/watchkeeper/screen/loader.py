@@ -14,6 +14,8 @@ import json
 import os
 import pickle
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -129,3 +131,53 @@ def screener_for_versions(
             save_pickle(path, screener, keep=KEEP_INDEXES)
     screener.threshold = threshold
     return screener, versions
+
+
+class RecentScreeners:
+    """Screeners over past version sets (`as_of`), kept in memory for the next request.
+
+    Loading a saved index takes hundreds of milliseconds and as much memory as
+    the index; a burst of `as_of` requests for the same date would each load
+    their own. Here the `size` most recently used are kept (the bound on
+    memory: each is one whole index), and requests for a set being loaded wait
+    for that one load.
+    """
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = max(size, 0)
+        self._held: OrderedDict[str, tuple[Screener, list[ListVersion]]] = OrderedDict()
+        self._loading: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self.loads = 0  # how many times an index was loaded or built (for tests and logs)
+
+    def get(
+        self,
+        store: ListStore,
+        sources: Sequence[str] | None,
+        as_of: date | None,
+        *,
+        threshold: float,
+        cache: Path | None,
+    ) -> tuple[Screener, list[ListVersion]]:
+        versions = chosen_versions(store, sources, as_of)
+        key = f"{index_key(versions)}/{threshold}"
+        with self._lock:
+            found = self._held.get(key)
+            if found is not None:
+                self._held.move_to_end(key)
+                return found
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                found = self._held.get(key)
+            if found is not None:
+                return found
+            found = screener_for_versions(store, versions, threshold, cache)
+            with self._lock:
+                self.loads += 1
+                self._loading.pop(key, None)
+                if self.size:
+                    self._held[key] = found
+                    while len(self._held) > self.size:
+                        self._held.popitem(last=False)
+            return found
