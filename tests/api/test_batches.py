@@ -217,3 +217,27 @@ def test_a_job_that_breaks_the_worker_fails_and_the_next_one_runs(loaded_home: P
     assert done["done_rows"] == 1000
     assert failed["state"] == "failed"
     assert "FileNotFoundError" in failed["message"]
+
+
+def test_a_batch_job_belongs_to_its_caller(batch_server: tuple[LiveServer, Keys]) -> None:
+    live, keys = batch_server
+    store = ServiceStore(live.home / "watchkeeper.sqlite")
+    try:
+        _, other = store.create_key("read", "another team")
+    finally:
+        store.close()
+    with live.client(keys.read) as client:
+        job = client.post("/batches", files={"file": ("c.csv", CUSTOMERS.read_bytes())}).json()
+        _wait_for(client, job["id"], "done")
+        own = [j["id"] for j in client.get("/batches").json()]
+    with live.client(other) as client:
+        listed = [j["id"] for j in client.get("/batches").json()]
+        answers = [client.get(f"/batches/{job['id']}{tail}") for tail in ("", "/results", "/errors")]
+    with live.client(keys.admin) as client:
+        everything = [j["id"] for j in client.get("/batches").json()]
+        results = client.get(f"/batches/{job['id']}/results")
+    assert job["id"] in own
+    assert job["id"] not in listed
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert job["id"] in everything
+    assert results.status_code == 200

@@ -725,21 +725,30 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             worker.wake()
         return job_model(job)
 
-    def finished_job(job_id: str) -> BatchJob:
+    def callers_job(job_id: str, caller: Caller) -> BatchJob:
+        """A job of the caller's (its key's user, or its key); an admin's key sees every job.
+        Another caller's job is answered as unknown: its existence is not theirs to learn."""
         job = service.service_store().job(job_id)
+        if not caller.allows("admin") and job.created_by != caller.name:
+            raise NotFound(f"no batch job {job_id!r}")
+        return job
+
+    def finished_job(job_id: str, caller: Caller) -> BatchJob:
+        job = callers_job(job_id, caller)
         if job.state != "done":
             raise HTTPException(409, f"batch {job_id} is {job.state}; its files are ready when it is done")
         return job
 
     @app.get("/batches", tags=["Batches"], response_model=list[BatchJobModel])
     def list_batches(caller: ReadCaller) -> list[BatchJobModel]:
-        """Every batch job, oldest first."""
-        return [job_model(j) for j in service.service_store().jobs()]
+        """The caller's batch jobs (every job for an admin key), oldest first."""
+        jobs = service.service_store().jobs()
+        return [job_model(j) for j in jobs if caller.allows("admin") or j.created_by == caller.name]
 
     @app.get("/batches/{job_id}", tags=["Batches"], response_model=BatchJobModel)
     def get_batch(job_id: str, caller: ReadCaller) -> BatchJobModel:
         """A job's state and progress: rows done of total, alerts so far."""
-        return job_model(service.service_store().job(job_id))
+        return job_model(callers_job(job_id, caller))
 
     @app.get(
         "/batches/{job_id}/results",
@@ -749,7 +758,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     )
     def batch_results(job_id: str, caller: ReadCaller) -> StreamingResponse:
         """The alerts CSV (query_id,list,entity_id,matched_name,score,explanation), streamed."""
-        return StreamingResponse(_stream(finished_job(job_id).output_path), media_type="text/csv")
+        return StreamingResponse(_stream(finished_job(job_id, caller).output_path), media_type="text/csv")
 
     @app.get(
         "/batches/{job_id}/errors",
@@ -759,7 +768,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     )
     def batch_errors(job_id: str, caller: ReadCaller) -> StreamingResponse:
         """Rows that could not be screened (line, id, error), as CSV."""
-        path = finished_job(job_id).errors_path
+        path = finished_job(job_id, caller).errors_path
         return StreamingResponse(
             _stream(path) if path.exists() else iter([b"line,id,error\n"]), media_type="text/csv"
         )
