@@ -19,6 +19,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from watchkeeper import __version__
 from watchkeeper.errors import ImportRejected, ListFormatError, NotFound, WatchkeeperError
@@ -37,11 +38,14 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-out = Console()
+# Standard output never reads markup: names, reasons and file paths printed there are user text
+# (a decision reason "[/]" would crash a table, a "[link=…]" would become a link). Messages that
+# style themselves pass markup=True and escape what they interpolate.
+out = Console(markup=False)
 err = Console(stderr=True)
 if not out.is_terminal and "COLUMNS" not in os.environ:
     # Piped or logged output: Rich would squeeze tables into 80 columns.
-    out = Console(width=120)
+    out = Console(width=120, markup=False)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
 HomeOption = Annotated[
@@ -65,7 +69,7 @@ def open_store(settings: Settings) -> Iterator[SqliteStore]:
 
 
 def _fail(exc: Exception) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     code = 2 if isinstance(exc, ListFormatError | ImportRejected | NotFound | ValueError) else 1
     raise typer.Exit(code)
 
@@ -136,7 +140,11 @@ def run(
             return
         for outcome in outcomes:
             style = {"imported": "green", "already-loaded": "dim"}.get(outcome.status, "yellow")
-            out.print(f"[{style}]{outcome.status:>14}[/] {outcome.path}  {outcome.detail}", highlight=False)
+            out.print(
+                f"[{style}]{outcome.status:>14}[/] {escape(str(outcome.path))}  {escape(outcome.detail)}",
+                highlight=False,
+                markup=True,
+            )
         from watchkeeper.cli_lists import print_changes, print_summary  # noqa: PLC0415 - registered on import
 
         print_summary(settings, store)

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from watchkeeper.cli import (
     HomeOption,
@@ -52,7 +54,7 @@ def print_summary(settings: Settings, store: SqliteStore) -> None:
         )
     for s in summaries:
         by_type = "\n".join(f"{k} {v:,}" for k, v in sorted(s.counts.items(), key=lambda kv: -kv[1]))
-        age = f"[red]{s.age_days} d[/]" if s.stale else f"{s.age_days} d"
+        age = Text(f"{s.age_days} d", style="red") if s.stale else f"{s.age_days} d"
         change = f"+{s.latest.added:,} −{s.latest.removed:,} ~{s.latest.amended:,}"
         if s.latest.partial:
             change += " (partial)"
@@ -158,9 +160,10 @@ def lists_load(
             return
         v = result.version
         out.print(
-            f"[green]imported[/] {v.label}: {v.record_count:,} records, {v.added:,} added, "
+            f"[green]imported[/] {escape(v.label)}: {v.record_count:,} records, {v.added:,} added, "
             f"{v.removed:,} removed, {v.amended:,} amended" + (" (partial)" if v.partial else ""),
             highlight=False,
+            markup=True,
         )
 
 
@@ -278,16 +281,18 @@ def lists_was_listed(
             out.print(f"{entity_id}: no version of its list was in force on {day} (none published before)")
         elif answer.listed and answer.entity is not None and answer.first_listed is not None:
             out.print(
-                f"[bold red]LISTED[/] {entity_id} ({answer.entity.caption}) on {day}: "
-                f"in {answer.version.label}, "
-                f"sha256 {answer.version.sha256[:12]}…, listed since {answer.first_listed.label}",
+                f"[bold red]LISTED[/] {escape(entity_id)} ({escape(answer.entity.caption)}) on {day}: "
+                f"in {escape(answer.version.label)}, "
+                f"sha256 {answer.version.sha256[:12]}…, listed since {escape(answer.first_listed.label)}",
                 highlight=False,
+                markup=True,
             )
         else:
             out.print(
-                f"[green]NOT LISTED[/] {entity_id} on {day}: absent from {answer.version.label}, "
-                f"sha256 {answer.version.sha256[:12]}…",
+                f"[green]NOT LISTED[/] {escape(entity_id)} on {day}: "
+                f"absent from {escape(answer.version.label)}, sha256 {answer.version.sha256[:12]}…",
                 highlight=False,
+                markup=True,
             )
         if not answer.listed:
             raise typer.Exit(3)

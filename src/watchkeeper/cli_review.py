@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from watchkeeper.cli import (
@@ -167,7 +168,9 @@ def rescreen_command(
     for item in since or []:
         found = _SINCE.match(item)
         if found is None:
-            err.print(f"[bold red]error:[/] --since {item!r}: write SOURCE@VERSION, e.g. ofac-sdn@3")
+            err.print(
+                f"[bold red]error:[/] --since {escape(repr(item))}: write SOURCE@VERSION, e.g. ofac-sdn@3"
+            )
             raise typer.Exit(2)
         marks[found.group(1)] = int(found.group(2))
     with reported_errors(), open_store(settings) as store:
@@ -359,7 +362,7 @@ def audit_verify(
             )
     else:
         for problem in report.problems:
-            err.print(f"[bold red]tampered:[/] {problem}", highlight=False)
+            err.print(f"[bold red]tampered:[/] {escape(problem)}", highlight=False)
     if not report.ok:
         raise typer.Exit(TAMPERED_EXIT)
 

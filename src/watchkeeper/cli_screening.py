@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -141,7 +142,7 @@ def screen(
             return
         out.print(f"Screened against {_versions_text(versions)}; threshold {threshold}", highlight=False)
         if not matches:
-            out.print("[green]No match at or above the threshold.[/]")
+            out.print("[green]No match at or above the threshold.[/]", markup=True)
             return
         table = Table()
         for column in ("#", "score", "entity", "listed name", "type", "why"):
@@ -247,7 +248,8 @@ def batch(
                 highlight=False,
             )
             if summary.errors_file:
-                err.print(f"[red]{summary.errors:,} rows could not be screened[/]: see {summary.errors_file}")
+                where = escape(str(summary.errors_file))
+                err.print(f"[red]{summary.errors:,} rows could not be screened[/]: see {where}")
         if record:
             from watchkeeper.review.jobs import record_batch  # noqa: PLC0415
             from watchkeeper.review.store import ReviewStore  # noqa: PLC0415

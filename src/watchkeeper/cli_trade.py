@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
 from watchkeeper.cli_screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
@@ -87,7 +89,7 @@ def _hits_table(title: str, hits: tuple[Hit, ...]) -> Table:
         table.add_column(column, overflow="fold")
     for hit in hits:
         style = "red" if hit.action == "hold" else "yellow"
-        table.add_row(f"[{style}]{hit.action}[/]", hit.kind, hit.field, hit.reason)
+        table.add_row(Text(hit.action, style=style), hit.kind, hit.field, hit.reason)
     return table
 
 
@@ -126,11 +128,11 @@ def payments_screen(
     else:
         for verdict in verdicts:
             message = verdict.message
-            head = f"{verdict.source}: [bold]{verdict.verdict.upper()}[/]"
+            head = Text.assemble(f"{verdict.source}: ", (verdict.verdict.upper(), "bold"))
             if message is not None:
-                head += f"  {message.kind} {message.reference} {message.amount} {message.currency}"
+                head.append(f"  {message.kind} {message.reference} {message.amount} {message.currency}")
             if verdict.error:
-                head += f"  error at {verdict.error_field or 'start'}: {verdict.error}"
+                head.append(f"  error at {verdict.error_field or 'start'}: {verdict.error}")
             out.print(head, highlight=False)
             if verdict.hits and not verdict.error:
                 out.print(_hits_table("", verdict.hits))
@@ -171,7 +173,7 @@ def vessels_screen(
     if as_json:
         emit_json(verdict.to_dict())
     else:
-        out.print(f"{vessel}: [bold]{verdict.verdict.upper()}[/]", highlight=False)
+        out.print(f"{escape(vessel)}: [bold]{verdict.verdict.upper()}[/]", highlight=False, markup=True)
         if verdict.hits:
             out.print(_hits_table("", verdict.hits))
     if verdict.verdict != "pass":
@@ -218,7 +220,8 @@ def shipments_screen(
     else:
         for verdict in verdicts:
             out.print(
-                f"shipment {verdict.shipment.id or '?'}: [bold]{verdict.verdict.upper()}[/]", highlight=False
+                Text.assemble(f"shipment {verdict.shipment.id or '?'}: ", (verdict.verdict.upper(), "bold")),
+                highlight=False,
             )
             if verdict.hits:
                 out.print(_hits_table("", verdict.hits))
@@ -267,4 +270,4 @@ def rules_load(
     if as_json:
         emit_json({"kind": loaded.kind, "seq": loaded.seq, "name": loaded.name, "sha256": loaded.sha256})
         return
-    out.print(f"[green]loaded[/] {loaded.label}", highlight=False)
+    out.print(f"[green]loaded[/] {escape(loaded.label)}", highlight=False, markup=True)

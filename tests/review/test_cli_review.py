@@ -155,3 +155,33 @@ def test_an_audit_checkpoint_catches_a_recomputed_chain(tmp_path: Path) -> None:
     unreadable = wk(tmp_path, "audit", "verify", "--checkpoint", str(broken), check=False)
     assert unreadable.returncode == 2
     assert "not an audit checkpoint" in unreadable.stderr
+
+
+def test_user_text_that_looks_like_markup_is_printed_as_written(tmp_path: Path) -> None:
+    wk(tmp_path, "lists", "load", str(shared("ofac/sdn-history/sdn-2022-02-03.csv.gz")))
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,type,dob,country,identifier\n[C1],Kim Jong Un,person,,,\n", encoding="utf-8"
+    )
+    wk(tmp_path, "batch", str(customers), "-o", str(tmp_path / "alerts.csv"), "--record", "--user", "[/]ann")
+    (alert,) = [
+        a for a in json.loads(wk(tmp_path, "alerts", "--json").stdout) if a["entity_id"] == "ofac-sdn:20157"
+    ]
+    reason = "[/] not him [bold]really[/bold] [link=http://x]x[/link]"
+    wk(
+        tmp_path,
+        "alerts",
+        "decide",
+        str(alert["id"]),
+        "false_positive",
+        "--reason",
+        reason,
+        "--user",
+        "[red]ann",
+    )
+    for command in (["alerts", "show", str(alert["id"])], ["audit"], ["alerts", "--state", "all"]):
+        shown = wk(tmp_path, *command)
+        assert "Traceback" not in shown.stderr
+    shown = wk(tmp_path, "alerts", "show", str(alert["id"])).stdout
+    assert "[/] not" in shown  # as written, not read as markup (a table may wrap the rest)
+    assert "[red]ann" in shown
