@@ -180,8 +180,8 @@ def test_user_text_that_looks_like_markup_is_printed_as_written(tmp_path: Path) 
         "[red]ann",
     )
     for command in (["alerts", "show", str(alert["id"])], ["audit"], ["alerts", "--state", "all"]):
-        shown = wk(tmp_path, *command)
-        assert "Traceback" not in shown.stderr
+        result = wk(tmp_path, *command)
+        assert "Traceback" not in result.stderr
     shown = wk(tmp_path, "alerts", "show", str(alert["id"])).stdout
     assert "[/] not" in shown  # as written, not read as markup (a table may wrap the rest)
     assert "[red]ann" in shown
