@@ -24,6 +24,7 @@ class ServedFile:
     body: bytes
     modified: datetime
     cut_short: bool = False
+    no_length: bool = False  # sent without Content-Length, to the end of the connection
 
     @property
     def etag(self) -> str:
@@ -58,7 +59,11 @@ def server() -> Iterator[ListServer]:
             self.send_response(200)
             self.send_header("ETag", served.etag)
             self.send_header("Last-Modified", last_modified)
-            self.send_header("Content-Length", str(len(served.body)))
+            if served.no_length:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(len(served.body)))
             self.end_headers()
             self.wfile.write(served.body[: len(served.body) // 2] if served.cut_short else served.body)
 
@@ -138,3 +143,26 @@ def test_server_error_is_reported(tmp_path: Path, server: ListServer) -> None:
     )
     assert result.returncode == 1
     assert "HTTP 404" in result.stderr
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["content-length", "no content-length"])
+def test_a_download_over_the_size_limit_is_refused(
+    tmp_path: Path, server: ListServer, announced: bool
+) -> None:
+    body = history("2022-02-03")
+    server.files["/exports/SDN.CSV"] = ServedFile(
+        body, datetime(2022, 2, 3, tzinfo=UTC), no_length=not announced
+    )
+    limit = {"WATCHKEEPER_MAX_DOWNLOAD_BYTES": str(len(body) // 4)}
+    urls = f"{server.url}/exports/SDN.CSV"
+    refused = wk(
+        tmp_path, "lists", "fetch", "ofac-sdn", check=False, env={"WATCHKEEPER_URL_OFAC_SDN": urls, **limit}
+    )
+    assert refused.returncode == 1
+    assert "over the limit" in refused.stderr or "download refused" in refused.stderr
+    assert (
+        json.loads(wk(tmp_path, "lists", "history", "ofac-sdn", "--json", check=False).stdout or "[]") == []
+    )
+    assert not list((tmp_path / "downloads").glob("**/*.csv"))
+    fetched = wk(tmp_path, "lists", "fetch", "ofac-sdn", "--json", env={"WATCHKEEPER_URL_OFAC_SDN": urls})
+    assert json.loads(fetched.stdout)[0]["status"] == "imported"  # within the default limit

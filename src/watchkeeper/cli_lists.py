@@ -327,6 +327,7 @@ def lists_fetch(
                 settings.downloads,
                 allow_shrink=allow_shrink,
                 max_shrink=settings.max_shrink,
+                max_bytes=settings.max_download_bytes,
             )
             results.append(outcome)
             if not as_json:

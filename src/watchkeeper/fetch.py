@@ -24,6 +24,9 @@ from watchkeeper.store.base import ImportResult, ListStore
 
 USER_AGENT = "watchkeeper/0.1 (+https://github.com/watchkeeper)"
 TIMEOUT_SECONDS = 60
+#: The largest file a download may bring: far above any official list (the OFAC advanced XML is
+#: ~100 MB), far below what would fill the disk if a server or a proxy sent without end.
+MAX_DOWNLOAD_BYTES = 1 << 30
 
 
 class FetchError(WatchkeeperError):
@@ -54,7 +57,23 @@ def _file_name(url: str) -> str:
     return name
 
 
-def _get(url: str, target: Path, validators: dict[str, str], cached: Path | None) -> _Download:
+def _copy_limited(response: object, target: Path, url: str, limit: int) -> int:
+    """Stream the response into `target`, refusing more than `limit` bytes."""
+    size = 0
+    with target.open("wb") as handle:
+        while chunk := response.read(1 << 20):  # type: ignore[attr-defined]
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(
+                    f"{url}: more than {limit:,} bytes; download refused (a list is never so big)"
+                )
+            handle.write(chunk)
+    return size
+
+
+def _get(
+    url: str, target: Path, validators: dict[str, str], cached: Path | None, limit: int = MAX_DOWNLOAD_BYTES
+) -> _Download:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     if cached is not None and cached.exists():
         if validators.get("etag"):
@@ -64,9 +83,9 @@ def _get(url: str, target: Path, validators: dict[str, str], cached: Path | None
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             expected = response.headers.get("Content-Length")
-            with target.open("wb") as handle:
-                shutil.copyfileobj(response, handle, length=1 << 20)
-            size = target.stat().st_size
+            if expected is not None and expected.isdigit() and int(expected) > limit:
+                raise FetchError(f"{url}: announces {int(expected):,} bytes, over the limit of {limit:,}")
+            size = _copy_limited(response, target, url, limit)
             if expected is not None and int(expected) != size:
                 raise FetchError(f"{url}: received {size} bytes of {expected}; download cut short")
             return _Download(
@@ -101,6 +120,7 @@ def fetch_source(
     *,
     allow_shrink: bool = False,
     max_shrink: float = 0.10,
+    max_bytes: int = MAX_DOWNLOAD_BYTES,
 ) -> FetchOutcome:
     if not urls:
         raise FetchError(f"no download URL configured for {source}")
@@ -116,6 +136,7 @@ def fetch_source(
                 folder / _file_name(url),
                 state.get(url, {}),
                 current / _file_name(url) if current.exists() else None,
+                max_bytes,
             )
             for url in urls
         ]

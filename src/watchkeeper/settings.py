@@ -49,6 +49,8 @@ class Settings:
     session_absolute_seconds: int = 12 * 3600
     #: A gzip upload (list file) may expand to at most this many bytes.
     max_uncompressed_bytes: int = 2 << 30
+    #: The largest file `lists fetch` downloads.
+    max_download_bytes: int = 1 << 30
     #: Indexes of past list versions (`as_of` requests) kept in memory, each the size of a whole index.
     as_of_indexes: int = 2
 
@@ -87,6 +89,7 @@ class Settings:
             session_absolute_seconds=int(env.get("WATCHKEEPER_SESSION_SECONDS", str(12 * 3600))),
             max_uncompressed_bytes=int(env.get("WATCHKEEPER_MAX_UNCOMPRESSED_BYTES", str(2 << 30))),
             as_of_indexes=int(env.get("WATCHKEEPER_AS_OF_INDEXES", "2")),
+            max_download_bytes=int(env.get("WATCHKEEPER_MAX_DOWNLOAD_BYTES", str(1 << 30))),
         )
 
 
