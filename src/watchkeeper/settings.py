@@ -49,6 +49,8 @@ class Settings:
     session_absolute_seconds: int = 12 * 3600
     #: A gzip upload (list file) may expand to at most this many bytes.
     max_uncompressed_bytes: int = 2 << 30
+    #: Finished batch jobs (their uploads and results) are removed after this many days; 0 keeps them.
+    retention_days: int = 30
     #: The largest file `lists fetch` downloads.
     max_download_bytes: int = 1 << 30
     #: Indexes of past list versions (`as_of` requests) kept in memory, each the size of a whole index.
@@ -90,6 +92,7 @@ class Settings:
             max_uncompressed_bytes=int(env.get("WATCHKEEPER_MAX_UNCOMPRESSED_BYTES", str(2 << 30))),
             as_of_indexes=int(env.get("WATCHKEEPER_AS_OF_INDEXES", "2")),
             max_download_bytes=int(env.get("WATCHKEEPER_MAX_DOWNLOAD_BYTES", str(1 << 30))),
+            retention_days=int(env.get("WATCHKEEPER_RETENTION_DAYS", "30")),
         )
 
 

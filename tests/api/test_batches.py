@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,3 +242,41 @@ def test_a_batch_job_belongs_to_its_caller(batch_server: tuple[LiveServer, Keys]
     assert [a.status_code for a in answers] == [404, 404, 404]
     assert job["id"] in everything
     assert results.status_code == 200
+
+
+def test_finished_jobs_and_leftover_uploads_are_removed_after_the_retention_period(
+    loaded_home: Path, tmp_path: Path
+) -> None:
+    home = copy_home(loaded_home, tmp_path / "home")
+    store = ServiceStore(home / "watchkeeper.sqlite")
+    folders = {}
+    try:
+        for job_id in ("old", "recent"):
+            folders[job_id] = home / "batches" / job_id
+            folders[job_id].mkdir(parents=True)
+            (folders[job_id] / "input.csv").write_text("id,name\n1,x\n", encoding="utf-8")
+            store.add_job(
+                job_id, created_by="t", lists="", threshold=0.8, total_rows=1, folder=folders[job_id]
+            )
+            store.update_job(job_id, state="done")
+        store._db.execute("UPDATE batch_job SET updated_at = '2020-01-01T00:00:00+00:00' WHERE id = 'old'")
+    finally:
+        store.close()
+    leftover = home / "uploads" / "import-killed"
+    leftover.mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(leftover, (two_days_ago, two_days_ago))
+    live = LiveServer(home, env={"WATCHKEEPER_RETENTION_DAYS": "30"})
+    live.start()
+    keys = make_keys(home)
+    try:
+        with live.client(keys.admin) as client:
+            gone = client.get("/batches/old")
+            kept = client.get("/batches/recent")
+    finally:
+        live.stop()
+    assert gone.status_code == 404
+    assert kept.status_code == 200
+    assert not folders["old"].exists()
+    assert folders["recent"].exists()
+    assert not leftover.exists()

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
 from watchkeeper.api.auth import AdminCaller, Caller, ReadCaller
-from watchkeeper.api.batch_worker import BatchWorker
+from watchkeeper.api.batch_worker import BatchWorker, is_transient
 from watchkeeper.api.headers import SecurityHeaders
 from watchkeeper.api.models import (
     AlertModel,
@@ -710,17 +710,23 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             with path.open("wb") as out:
                 shutil.copyfileobj(file.file, out)
             rows = _check_batch_csv(path)
-        except HTTPException:
-            shutil.rmtree(folder, ignore_errors=True)
+            job = service.service_store().add_job(
+                job_id,
+                created_by=caller.name,
+                lists=",".join(chosen),
+                threshold=threshold,
+                total_rows=rows,
+                folder=folder,
+            )
+        except BaseException as exc:
+            shutil.rmtree(folder, ignore_errors=True)  # no job: no folder left behind
+            if is_transient(exc):
+                raise HTTPException(
+                    503,
+                    "the store is busy (a list import?); send the batch again shortly",
+                    headers={"Retry-After": "5"},
+                ) from None
             raise
-        job = service.service_store().add_job(
-            job_id,
-            created_by=caller.name,
-            lists=",".join(chosen),
-            threshold=threshold,
-            total_rows=rows,
-            folder=folder,
-        )
         if worker is not None:
             worker.wake()
         return job_model(job)

@@ -8,7 +8,8 @@ when the server starts again. The job's state lives in the store.
 A server killed outright (`kill -9`) leaves its child running: the child
 holds its output's lock, so after a restart the worker waits for that orphan
 to finish before running the job again (which then resumes or redoes it), and
-two processes never screen into one job's files. An error in the worker —
+two processes never screen into one job's files. Finished jobs are removed,
+files and all, after `WATCHKEEPER_RETENTION_DAYS` (30; 0 keeps them). An error in the worker —
 a store locked for longer than its timeout, say — fails that job with the
 reason (transient lock errors are retried first) and the worker goes on with
 the next one.
@@ -19,12 +20,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import shutil
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,6 +37,10 @@ from watchkeeper.store.service import BatchJob, ServiceStore
 
 log = logging.getLogger("watchkeeper.batches")
 POLL_SECONDS = 0.25
+#: How often finished jobs past their retention are removed.
+CLEAN_EVERY_SECONDS = 3600
+#: An import's upload folder older than this was left by a server that was killed mid-import.
+UPLOAD_LEFTOVER_SECONDS = 24 * 3600
 #: Store writes that find the store locked are tried this many times, this far apart.
 LOCK_RETRIES = 5
 LOCK_RETRY_SECONDS = 2.0
@@ -68,11 +75,13 @@ class BatchWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._child: subprocess.Popen[str] | None = None
+        self._cleaned_at = 0.0
 
     def start(self) -> None:
         store = ServiceStore(self.settings.store_path)
         try:
             requeued = store.requeue_interrupted()
+            self._clean(store)
         finally:
             store.close()
         if requeued:
@@ -92,10 +101,33 @@ class BatchWorker:
         if self._thread is not None:
             self._thread.join(timeout=10)
 
+    def _clean(self, store: ServiceStore) -> None:
+        """Remove finished jobs (rows and files) older than the retention period, and upload folders
+        a killed server left behind; never fatal."""
+        days = self.settings.retention_days
+        now = datetime.now(UTC)
+        try:
+            if days > 0:
+                before = (now - timedelta(days=days)).isoformat(timespec="seconds")
+                for job in store.finished_jobs_before(before):
+                    shutil.rmtree(job.folder, ignore_errors=True)
+                    store.delete_job(job.id)
+                    log.info("batch job %s removed after %d days", job.id, days)
+            uploads = self.settings.home / "uploads"
+            stale = now.timestamp() - UPLOAD_LEFTOVER_SECONDS
+            for folder in uploads.iterdir() if uploads.is_dir() else ():
+                if folder.stat().st_mtime < stale:
+                    shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, sqlite3.Error):
+            log.exception("batch worker: clean-up failed; tried again later")
+        self._cleaned_at = time.monotonic()
+
     def _loop(self) -> None:
         store = ServiceStore(self.settings.store_path)
         try:
             while not self._stop.is_set():
+                if time.monotonic() - self._cleaned_at > CLEAN_EVERY_SECONDS:
+                    self._clean(store)
                 try:
                     queued = retrying(lambda: store.jobs(("queued",)), self._stop)
                 except Exception:  # the store cannot be read now: try again shortly

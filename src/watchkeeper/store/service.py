@@ -357,6 +357,18 @@ class ServiceStore:
             (state, done_rows, alerts, errors, message, _now(), job_id),
         )
 
+    def finished_jobs_before(self, before: str) -> list[BatchJob]:
+        """Done or failed jobs last changed before `before` (ISO time): due for removal."""
+        rows = self._db.execute(
+            f"SELECT {_JOB_COLUMNS} FROM batch_job WHERE state IN ('done', 'failed') AND updated_at < ? "
+            "ORDER BY updated_at",
+            (before,),
+        )
+        return [BatchJob(*row) for row in rows]
+
+    def delete_job(self, job_id: str) -> None:
+        self._db.execute("DELETE FROM batch_job WHERE id = ?", (job_id,))
+
     def requeue_interrupted(self) -> int:
         """Jobs left `running` by a stopped server go back to the queue; they resume where they were."""
         cursor = self._db.execute(
