@@ -83,7 +83,8 @@ def alerts_decide(
     as_json: JsonFlag = False,
 ) -> None:
     """Decide an alert. A false positive puts the pair on the good-guy list until the entity changes;
-    with four-eyes review (WATCHKEEPER_FOUR_EYES=1) a true match waits for a second user's `confirm`."""
+    with four-eyes review (WATCHKEEPER_FOUR_EYES=1) a true match or a false positive waits for a second
+    user's `confirm`."""
     with reported_errors():
         review = _review(settings_for(home))
         try:

@@ -40,8 +40,9 @@ class Settings:
     max_upload_bytes: int = 512 << 20
     #: Processes each batch job of the HTTP service may use.
     batch_workers: int = 1
-    #: A true-match decision is final only when a second user confirms it.
-    four_eyes: bool = False
+    #: Decisions final only when a second user confirms them: `true_match`, `false_positive`
+    #: (WATCHKEEPER_FOUR_EYES=1 means both; or name them, comma-separated).
+    four_eyes: tuple[str, ...] = ()
     #: Session cookies marked Secure: set when the service is reached over HTTPS (a TLS proxy).
     secure_cookies: bool = False
     #: A browser session ends after this long without a request, or this long after logging in.
@@ -85,7 +86,7 @@ class Settings:
             max_body_bytes=int(env.get("WATCHKEEPER_MAX_BODY_BYTES", str(1 << 20))),
             max_upload_bytes=int(env.get("WATCHKEEPER_MAX_UPLOAD_BYTES", str(512 << 20))),
             batch_workers=int(env.get("WATCHKEEPER_BATCH_WORKERS", "1")),
-            four_eyes=_flag(env, "WATCHKEEPER_FOUR_EYES"),
+            four_eyes=_four_eyes(env.get("WATCHKEEPER_FOUR_EYES", "")),
             secure_cookies=_flag(env, "WATCHKEEPER_SECURE_COOKIES"),
             session_idle_seconds=int(env.get("WATCHKEEPER_SESSION_IDLE_SECONDS", str(30 * 60))),
             session_absolute_seconds=int(env.get("WATCHKEEPER_SESSION_SECONDS", str(12 * 3600))),
@@ -94,6 +95,14 @@ class Settings:
             max_download_bytes=int(env.get("WATCHKEEPER_MAX_DOWNLOAD_BYTES", str(1 << 30))),
             retention_days=int(env.get("WATCHKEEPER_RETENTION_DAYS", "30")),
         )
+
+
+def _four_eyes(value: str) -> tuple[str, ...]:
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return ("true_match", "false_positive")
+    if value.strip().lower() in {"", "0", "false", "no", "off"}:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _flag(env: dict[str, str], name: str) -> bool:

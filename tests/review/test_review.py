@@ -102,6 +102,39 @@ def test_four_eyes_needs_a_second_user(tmp_path: Path) -> None:
         lists.close()
 
 
+def test_four_eyes_covers_a_false_positive_too_and_it_suppresses_only_once_confirmed(tmp_path: Path) -> None:
+    """One analyst's false positive would put the pair on the good-guy list for every later run:
+    with four-eyes review it waits for a second user, and suppresses nothing until then."""
+    lists = SqliteStore(tmp_path / "watchkeeper.sqlite")
+    review = ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=True)
+    try:
+        lists.import_snapshot(parse_list(shared(FEB)))
+        kim = Customer("C-1", "Kim Jong Un", "person")
+        _screen_and_record(lists, review, [kim], "run-1", tmp_path)
+        alert = next(a for a in review.alerts() if a.entity_id == "ofac-sdn:20157")
+        pending = review.decide(alert.id, "false_positive", "a namesake", "alice")
+        assert pending.state == "false_positive_pending"
+        assert review.db.execute("SELECT count(*) FROM good_guy").fetchone()[0] == 0
+        with pytest.raises(ValueError, match="waits for a second user"):
+            review.decide(alert.id, "closed", "again", "carol")
+        with pytest.raises(ValueError, match="a second user must confirm"):
+            review.confirm(alert.id, "alice")
+        assert review.confirm(alert.id, "bob").state == "false_positive"
+        assert review.db.execute("SELECT count(*) FROM good_guy").fetchone()[0] == 1
+        _screen_and_record(lists, review, [kim], "run-2", tmp_path)
+        assert review.alert(alert.id).state == "false_positive"  # now suppressed
+        only_true = ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=["true_match"])
+        try:
+            assert only_true.four_eyes == {"true_match"}
+        finally:
+            only_true.close()
+        with pytest.raises(ValueError, match="four-eyes review covers"):
+            ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=["escalated"])
+    finally:
+        review.close()
+        lists.close()
+
+
 def test_delisted_entities_close_their_open_alerts_with_the_version(
     stores: tuple[SqliteStore, ReviewStore], tmp_path: Path
 ) -> None:

@@ -35,7 +35,7 @@ from watchkeeper.store.users import LoginThrottled, Session
 
 COOKIE = "wk_session"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-STATES = ("open", "escalated", "true_match_pending", *CLOSED_STATES, "all")
+STATES = (*OPEN_STATES, *CLOSED_STATES, "all")
 
 
 T = TypeVar("T")

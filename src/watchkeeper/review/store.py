@@ -103,10 +103,13 @@ CREATE TABLE IF NOT EXISTS customer_history (
 CREATE INDEX IF NOT EXISTS customer_history_by_customer ON customer_history (customer_id, id);
 """
 
-#: Alert states. `true_match_pending` waits for a second user when four-eyes review is on.
-OPEN_STATES = ("open", "escalated", "true_match_pending")
+#: Alert states. `…_pending` waits for a second user when four-eyes review covers that decision.
+OPEN_STATES = ("open", "escalated", "true_match_pending", "false_positive_pending")
 CLOSED_STATES = ("true_match", "false_positive", "closed", "delisted")
 OUTCOMES = ("true_match", "false_positive", "escalated", "closed")
+#: Decisions four-eyes review can cover; by default both: a true match is final, and a false
+#: positive suppresses every later alert on the pair (the good-guy list).
+FOUR_EYES_OUTCOMES = ("true_match", "false_positive")
 #: Subjects of a run that are not customers: screened once, never re-screened.
 ONE_OFF_KINDS = ("payment", "shipment")
 
@@ -202,11 +205,23 @@ _ALERT_COLUMNS = (
 
 
 class ReviewStore:
-    def __init__(self, path: Path | str, *, four_eyes: bool = False, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, four_eyes: bool | Iterable[str] = False, create: bool = True
+    ) -> None:
         self.path = str(path)
         self.db = connect(path, _DDL, create=create)
         self.audit = AuditLog(self.db, create=create)
-        self.four_eyes = four_eyes
+        #: The outcomes a second user must confirm (True: all that four-eyes can cover).
+        self.four_eyes: frozenset[str] = (
+            frozenset(FOUR_EYES_OUTCOMES if four_eyes else ())
+            if isinstance(four_eyes, bool)
+            else frozenset(four_eyes)
+        )
+        unknown = self.four_eyes - set(FOUR_EYES_OUTCOMES)
+        if unknown:
+            raise ValueError(
+                f"four-eyes review covers {', '.join(FOUR_EYES_OUTCOMES)}, not {sorted(unknown)}"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -519,9 +534,9 @@ class ReviewStore:
                 raise ValueError(
                     f"alert {alert_id} is {alert.state}; only open or escalated alerts can be decided"
                 )
-            if alert.state == "true_match_pending":
-                raise ValueError(f"alert {alert_id} waits for a second user to confirm the true match")
-            state = "true_match_pending" if outcome == "true_match" and self.four_eyes else outcome
+            if alert.state.endswith("_pending"):
+                raise ValueError(f"alert {alert_id} waits for a second user to confirm its decision")
+            state = f"{outcome}_pending" if outcome in self.four_eyes else outcome
             cursor = self.db.execute(
                 "INSERT INTO decision (alert_id, at, actor, outcome, reason) VALUES (?, ?, ?, ?, ?)",
                 (alert_id, _now(), actor, outcome, reason.strip()),
@@ -530,11 +545,8 @@ class ReviewStore:
             self.db.execute(
                 "UPDATE alert SET state = ?, updated_at = ? WHERE id = ?", (state, _now(), alert_id)
             )
-            if outcome == "false_positive":
-                self.db.execute(
-                    "INSERT OR REPLACE INTO good_guy VALUES (?, ?, ?, ?)",
-                    (alert.customer_id, alert.entity_id, alert.entity_hash, decision_id),
-                )
+            if state == "false_positive":  # final: later alerts on the pair are suppressed
+                self._add_good_guy(alert, decision_id)
             self.audit.append(
                 actor,
                 "alert.decide",
@@ -543,14 +555,21 @@ class ReviewStore:
             )
         return self.alert(alert_id)
 
+    def _add_good_guy(self, alert: Alert, decision_id: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO good_guy VALUES (?, ?, ?, ?)",
+            (alert.customer_id, alert.entity_id, alert.entity_hash, decision_id),
+        )
+
     def confirm(self, alert_id: int, actor: str) -> Alert:
-        """Four-eyes: a second user makes a pending true match final."""
+        """Four-eyes: a second user makes a pending decision (true match, false positive) final."""
         with self.transaction():
             alert = self.alert(alert_id)
-            if alert.state != "true_match_pending":
-                raise ValueError(f"alert {alert_id} is {alert.state}; only a pending true match is confirmed")
+            if not alert.state.endswith("_pending"):
+                raise ValueError(f"alert {alert_id} is {alert.state}; only a pending decision is confirmed")
+            outcome = alert.state.removesuffix("_pending")
             pending = [
-                d for d in self.decisions(alert_id) if d.outcome == "true_match" and d.confirmed_by is None
+                d for d in self.decisions(alert_id) if d.outcome == outcome and d.confirmed_by is None
             ][-1]
             if pending.actor == actor:
                 raise ValueError(f"{actor} made the decision; a second user must confirm it")
@@ -559,8 +578,10 @@ class ReviewStore:
                 (actor, _now(), pending.id),
             )
             self.db.execute(
-                "UPDATE alert SET state = 'true_match', updated_at = ? WHERE id = ?", (_now(), alert_id)
+                "UPDATE alert SET state = ?, updated_at = ? WHERE id = ?", (outcome, _now(), alert_id)
             )
+            if outcome == "false_positive":
+                self._add_good_guy(alert, pending.id)
             self.audit.append(actor, "alert.confirm", f"alert:{alert_id}", {"decision": pending.id})
         return self.alert(alert_id)
 
