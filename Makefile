@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-api eval browser screenshots audit clean
+.PHONY: run test check lint typecheck bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ browser:
 ## screenshots: the README's screenshots, taken by the browser test
 screenshots: $(STAMP) browser
 	WATCHKEEPER_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/ui
+
+## soak: analysts, a batch, list imports and /match at once against one server; exits 1 on any fault
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 ## bench-api: the HTTP load test alone (/match at rising rates against /healthz and in-process baselines)
 bench-api: $(STAMP)

@@ -23,6 +23,7 @@ from watchkeeper.cli import (
     settings_for,
 )
 from watchkeeper.cli_screening import ThresholdOption, UserOption, acting_user
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.review.jobs import reproduce, rescreen
 from watchkeeper.review.store import OPEN_STATES, OUTCOMES, ReviewStore
@@ -339,7 +340,7 @@ def audit_verify(
                     json.loads(checkpoint_file.read_text(encoding="utf-8"))
                 )
             except (OSError, json.JSONDecodeError) as exc:
-                raise ValueError(f"{checkpoint_file}: cannot read the checkpoint: {exc}") from None
+                raise InvalidInput(f"{checkpoint_file}: cannot read the checkpoint: {exc}") from None
     review = _review(settings_for(home))
     try:
         report = AuditLog(review.db).verify(checkpoint)

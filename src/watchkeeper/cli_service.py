@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
+from watchkeeper.errors import InvalidInput
 from watchkeeper.store.service import SCOPES, ServiceStore
 
 keys_app = typer.Typer(
@@ -56,7 +57,7 @@ def parse_duration(text: str) -> timedelta:
     """`90d`, `12h`, `30m` → a duration."""
     found = re.fullmatch(r"\s*(\d+)\s*([dhm])\s*", text)
     if not found:
-        raise ValueError(f"{text!r}: write a duration as 90d, 12h or 30m")
+        raise InvalidInput(f"{text!r}: write a duration as 90d, 12h or 30m")
     number, unit = int(found.group(1)), found.group(2)
     return {"d": timedelta(days=number), "h": timedelta(hours=number), "m": timedelta(minutes=number)}[unit]
 

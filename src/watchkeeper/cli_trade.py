@@ -13,6 +13,7 @@ from rich.text import Text
 
 from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
 from watchkeeper.cli_screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
 from watchkeeper.review.jobs import Subject, payment_subject, shipment_subject
@@ -118,7 +119,7 @@ def payments_screen(
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
+                raise InvalidInput(f"{path}: cannot read: {exc.strerror}") from None
             verdicts.append(payments.screen_bytes(data, str(path)))
         if record:
             subjects = [s for s in map(payment_subject, verdicts) if s is not None]

@@ -26,5 +26,11 @@ class AlreadyImported(ImportRejected):
     """The very same file (by SHA-256) is already a version of this source."""
 
 
+class InvalidInput(WatchkeeperError, ValueError):
+    """A value given by a user (a field, an option, a decision) that is not acceptable; the message
+    says which and why. The HTTP service answers 400 with it; any other ValueError is a fault of
+    ours, answered 500 with a reference and logged, never shown."""
+
+
 class NotFound(WatchkeeperError):
     """An entity, source or version that the store does not hold."""

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from watchkeeper.errors import InvalidInput
+
 #: FtM schemata an entity can take. `Organization` is used when a list does not
 #: say whether an entity is a company; `LegalEntity` when it may be a person too.
 SCHEMATA = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
@@ -32,10 +34,10 @@ def entity_id(source: str, native_id: str) -> str:
     file of the same source it was read from.
     """
     if not _SOURCE_RE.match(source):
-        raise ValueError(f"invalid source name {source!r}")
+        raise InvalidInput(f"invalid source name {source!r}")
     native = "".join(native_id.split())
     if not native:
-        raise ValueError(f"empty native id for source {source!r}")
+        raise InvalidInput(f"empty native id for source {source!r}")
     return f"{source}:{native}"
 
 
@@ -47,7 +49,7 @@ def _valid_source(source: str) -> bool:
 def split_entity_id(value: str) -> tuple[str, str]:
     source, sep, native = value.partition(":")
     if not sep or not native or not _valid_source(source):
-        raise ValueError(f"not an entity id (expected <source>:<native id>): {value!r}")
+        raise InvalidInput(f"not an entity id (expected <source>:<native id>): {value!r}")
     return source, native
 
 
@@ -72,7 +74,7 @@ class PartialDate:
             if value is None or (len(value) == 4 and value.isdigit()):
                 continue
             if not _DATE_RE.match(value):
-                raise ValueError(f"not an ISO date prefix: {value!r}")
+                raise InvalidInput(f"not an ISO date prefix: {value!r}")
             _check_calendar(value)
 
     def __str__(self) -> str:
@@ -100,7 +102,7 @@ class PartialDate:
 def _check_calendar(value: str) -> None:
     parts = [int(p) for p in value.split("-")]
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        raise ValueError(f"month out of range in {value!r}")
+        raise InvalidInput(f"month out of range in {value!r}")
     if len(parts) == 3:
         date(parts[0], parts[1], parts[2])
 
@@ -156,7 +158,7 @@ class Entity:
 
     def __post_init__(self) -> None:
         if self.schema not in SCHEMATA:
-            raise ValueError(f"{self.id}: unknown schema {self.schema!r}")
+            raise InvalidInput(f"{self.id}: unknown schema {self.schema!r}")
         split_entity_id(self.id)
 
     @property
@@ -194,7 +196,7 @@ class Entity:
         props = data.get("properties", {})
         docs = data.get("documents", [])
         if not isinstance(props, dict) or not isinstance(docs, list):
-            raise ValueError(f"malformed stored entity {data.get('id')!r}")
+            raise InvalidInput(f"malformed stored entity {data.get('id')!r}")
         return cls(
             id=str(data["id"]),
             schema=str(data["schema"]),
@@ -303,7 +305,7 @@ class EntityBuilder:
         names = props.get("name", ())
         caption = self.caption or (names[0] if names else "")
         if not caption:
-            raise ValueError(f"{self.id}: entity has no name")
+            raise InvalidInput(f"{self.id}: entity has no name")
         # A name already listed as primary is not repeated as an alias.
         primary = set(names)
         for prop in ("alias", "weakAlias", "previousName"):

@@ -933,9 +933,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def other(request: Request, exc: WatchkeeperError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
-    @app.exception_handler(ValueError)
-    async def value(request: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+    # No handler for ValueError at large: a user's bad value is an InvalidInput (a WatchkeeperError,
+    # 400 above); any other ValueError is our fault, answered 500 with a reference below.
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:

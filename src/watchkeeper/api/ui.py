@@ -47,6 +47,11 @@ async def in_thread(work: Callable[[], T]) -> T:
     return await run_in_threadpool(work)
 
 
+class Forbidden(Exception):
+    """A form the session may not send (its CSRF token is wrong): 403 with the reason. Our own class,
+    so that an operating system's PermissionError is a server fault (500), never a 403 with its text."""
+
+
 class LoginRequired(Exception):
     """No valid session: the browser is sent to the login page."""
 
@@ -64,7 +69,7 @@ async def _checked_form(request: Request, session: Session) -> dict[str, str]:
     sent = str(form.get("csrf", ""))
     # Compared as bytes: compare_digest refuses non-ASCII text, and a forged token must get a 403.
     if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
-        raise PermissionError("the form's CSRF token is missing or wrong; reload the page")
+        raise Forbidden("the form's CSRF token is missing or wrong; reload the page")
     return {k: str(v) for k, v in form.items()}
 
 
@@ -356,4 +361,4 @@ def install_ui(app: FastAPI, service: ScreeningService) -> None:
         return HTMLResponse(f"<p>{html.escape(str(exc))}</p>", status_code=403)
 
     app.add_exception_handler(LoginRequired, login_required)
-    app.add_exception_handler(PermissionError, forbidden)
+    app.add_exception_handler(Forbidden, forbidden)

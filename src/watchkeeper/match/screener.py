@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import countrynames
 
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
 from watchkeeper.match.score import NameComparison, TokenPair, compare_weighted
@@ -62,7 +63,7 @@ def query_schema(value: str | None) -> str | None:
         return None
     key = value.strip().replace(" ", "").lower()
     if key not in _SCHEMA_ALIASES:
-        raise ValueError(f"unknown type {value!r}: use person, organization, vessel or airplane")
+        raise InvalidInput(f"unknown type {value!r}: use person, organization, vessel or airplane")
     return _SCHEMA_ALIASES[key]
 
 
@@ -91,11 +92,11 @@ def check_query(query: ScreeningQuery) -> None:
     A blank name or an unreadable birth date must never pass as "no match".
     """
     if not (query.name or "").strip() and not (query.identifier or "").strip():
-        raise ValueError("nothing to screen: give a name or an identifier")
+        raise InvalidInput("nothing to screen: give a name or an identifier")
     if query.birth_date and _query_dates(query.birth_date) is None:
-        raise ValueError(f"dob {query.birth_date!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise InvalidInput(f"dob {query.birth_date!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     if query.country and country_code(query.country) is None:
-        raise ValueError(f"country {query.country!r} is not a country name or ISO code")
+        raise InvalidInput(f"country {query.country!r} is not a country name or ISO code")
     query_schema(query.schema)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.model import Entity
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
@@ -68,7 +69,7 @@ def record_batch(
     with alerts_csv.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         if next(reader, None) != OUTPUT_HEADER:
-            raise ValueError(f"{alerts_csv}: not an alerts file written by `watchkeeper batch`")
+            raise InvalidInput(f"{alerts_csv}: not an alerts file written by `watchkeeper batch`")
         for cells in reader:
             query_id, _list, entity_id, _name, score, explanation = (original_cell(c) for c in cells)
             if entity_id not in entities:
@@ -306,13 +307,13 @@ def reproduce(lists: SqliteStore, review: ReviewStore, run_id: str, home: Path) 
     """Screen a recorded run's inputs again against the very list versions it used, and compare."""
     run = review.run(run_id)
     if run.kind in ONE_OFF_KINDS:
-        raise ValueError(f"run {run_id} screened {run.kind}s; reproduce it by screening the same messages")
+        raise InvalidInput(f"run {run_id} screened {run.kind}s; reproduce it by screening the same messages")
     if run.kind.startswith("rescreen"):
-        raise ValueError(f"run {run_id} is a re-screen of changed entities; reproduce the runs it follows")
+        raise InvalidInput(f"run {run_id} is a re-screen of changed entities; reproduce the runs it follows")
     versions = [lists.version(str(v["source"]), int(str(v["seq"]))) for v in run.lists]
     for stored, used in zip(versions, run.lists, strict=True):
         if stored.sha256 != used["sha256"]:
-            raise ValueError(f"{stored.label}: the stored file differs from the one the run used")
+            raise InvalidInput(f"{stored.label}: the stored file differs from the one the run used")
     screener, _ = screener_for_versions(lists, versions, run.threshold, cache=home / "index")
     inputs = review.run_inputs(run_id)
     again = {(c.id, m.entity.id) for c in inputs for m in screener.screen(c.query())}

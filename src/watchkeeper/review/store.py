@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from watchkeeper.errors import NotFound
+from watchkeeper.errors import InvalidInput, NotFound
 from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery, query_schema
 from watchkeeper.model import Entity, FieldChange, diff_entities
 from watchkeeper.store.audit import AuditLog
@@ -219,7 +219,7 @@ class ReviewStore:
         )
         unknown = self.four_eyes - set(FOUR_EYES_OUTCOMES)
         if unknown:
-            raise ValueError(
+            raise InvalidInput(
                 f"four-eyes review covers {', '.join(FOUR_EYES_OUTCOMES)}, not {sorted(unknown)}"
             )
 
@@ -523,19 +523,19 @@ class ReviewStore:
     def decide(self, alert_id: int, outcome: str, reason: str, actor: str) -> Alert:
         """An analyst's decision; a reason is required. A false positive goes on the good-guy list."""
         if outcome not in OUTCOMES:
-            raise ValueError(f"decision {outcome!r}: one of {', '.join(OUTCOMES)}")
+            raise InvalidInput(f"decision {outcome!r}: one of {', '.join(OUTCOMES)}")
         if not reason.strip():
-            raise ValueError("a decision needs a reason")
+            raise InvalidInput("a decision needs a reason")
         if not actor.strip():
-            raise ValueError("a decision needs the deciding user")
+            raise InvalidInput("a decision needs the deciding user")
         with self.transaction():
             alert = self.alert(alert_id)
             if alert.state not in OPEN_STATES:
-                raise ValueError(
+                raise InvalidInput(
                     f"alert {alert_id} is {alert.state}; only open or escalated alerts can be decided"
                 )
             if alert.state.endswith("_pending"):
-                raise ValueError(f"alert {alert_id} waits for a second user to confirm its decision")
+                raise InvalidInput(f"alert {alert_id} waits for a second user to confirm its decision")
             state = f"{outcome}_pending" if outcome in self.four_eyes else outcome
             cursor = self.db.execute(
                 "INSERT INTO decision (alert_id, at, actor, outcome, reason) VALUES (?, ?, ?, ?, ?)",
@@ -566,13 +566,13 @@ class ReviewStore:
         with self.transaction():
             alert = self.alert(alert_id)
             if not alert.state.endswith("_pending"):
-                raise ValueError(f"alert {alert_id} is {alert.state}; only a pending decision is confirmed")
+                raise InvalidInput(f"alert {alert_id} is {alert.state}; only a pending decision is confirmed")
             outcome = alert.state.removesuffix("_pending")
             pending = [
                 d for d in self.decisions(alert_id) if d.outcome == outcome and d.confirmed_by is None
             ][-1]
             if pending.actor == actor:
-                raise ValueError(f"{actor} made the decision; a second user must confirm it")
+                raise InvalidInput(f"{actor} made the decision; a second user must confirm it")
             self.db.execute(
                 "UPDATE decision SET confirmed_by = ?, confirmed_at = ? WHERE id = ?",
                 (actor, _now(), pending.id),

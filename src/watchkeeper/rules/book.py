@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from watchkeeper.errors import ListFormatError
+from watchkeeper.errors import InvalidInput, ListFormatError
 from watchkeeper.rules.embargoes import Embargo, parse_embargoes
 from watchkeeper.rules.goods import GoodsRule, parse_goods
 from watchkeeper.rules.red_flags import RedFlags, parse_red_flags
@@ -47,7 +47,7 @@ def parse_rule_file(kind: str, text: str, path: str) -> object:
         return parse_red_flags(text, path)
     if kind == "embargoes":
         return parse_embargoes(text, path)
-    raise ValueError(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
+    raise InvalidInput(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
 
 
 def read_rule_text(path: Path) -> str:

@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from watchkeeper.errors import ListFormatError
+from watchkeeper.errors import InvalidInput, ListFormatError
 
 ADVISORY_COLUMNS = ("vessel_name", "imo", "flag", "former_names", "source", "date", "notes")
 _IMO = re.compile(r"^(?:IMO)?[\s:#.-]*(\d{7})$", re.IGNORECASE)
@@ -25,10 +25,10 @@ def parse_imo(text: str) -> str:
     """`IMO 9114555` / `9114555` → `9114555`; ValueError saying what is wrong otherwise."""
     found = _IMO.match(text.strip())
     if found is None:
-        raise ValueError(f"IMO number {text!r}: seven digits expected, e.g. IMO 9114555")
+        raise InvalidInput(f"IMO number {text!r}: seven digits expected, e.g. IMO 9114555")
     number = found.group(1)
     if not imo_check_digit_ok(number):
-        raise ValueError(f"IMO number {text!r}: check digit wrong (not a valid IMO ship number)")
+        raise InvalidInput(f"IMO number {text!r}: check digit wrong (not a valid IMO ship number)")
     return number
 
 

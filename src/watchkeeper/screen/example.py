@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import (
     Screener,
     ScreeningMatch,
@@ -69,10 +70,10 @@ def _values(properties: Mapping[str, Sequence[object] | object], prop: str) -> l
     values = []
     for item in items:
         if not isinstance(item, str | int | float) or isinstance(item, bool):
-            raise ValueError(f"properties.{prop}: values must be strings, not {type(item).__name__}")
+            raise InvalidInput(f"properties.{prop}: values must be strings, not {type(item).__name__}")
         text = str(item).strip()
         if len(text) > MAX_VALUE_LENGTH:
-            raise ValueError(f"properties.{prop}: a value is longer than {MAX_VALUE_LENGTH} characters")
+            raise InvalidInput(f"properties.{prop}: a value is longer than {MAX_VALUE_LENGTH} characters")
         if text:
             values.append(text)
     return values
@@ -83,7 +84,7 @@ def example_queries(
 ) -> ExampleQueries:
     """The queries for one example; ValueError names the property at fault."""
     if schema not in EXAMPLE_SCHEMATA:
-        raise ValueError(
+        raise InvalidInput(
             f"schema {schema!r} cannot be screened; use one of {', '.join(sorted(EXAMPLE_SCHEMATA))}"
         )
     screen_as = EXAMPLE_SCHEMATA[schema]
@@ -98,14 +99,14 @@ def example_queries(
     countries = [v for p in COUNTRY_PROPERTIES for v in _values(properties, p)]
     identifiers = [v for p in IDENTIFIER_PROPERTIES for v in _values(properties, p)]
     if len(names) + len(identifiers) + len(countries) + len(birth_dates) > MAX_VALUES:
-        raise ValueError(f"properties: more than {MAX_VALUES} values in one example")
+        raise InvalidInput(f"properties: more than {MAX_VALUES} values in one example")
     if not names and not identifiers:
-        raise ValueError("properties: give a name (name, alias, firstName/lastName …) or an identifier")
+        raise InvalidInput("properties: give a name (name, alias, firstName/lastName …) or an identifier")
     birth_date = birth_dates[0][:10] if birth_dates else None
     # The first value we can read as a country; FtM codes (`kp`) and names both work.
     country = next((c for c in countries if country_code(c) is not None), None)
     if countries and country is None:
-        raise ValueError(f"properties: {countries[0]!r} is not a country name or ISO code")
+        raise InvalidInput(f"properties: {countries[0]!r} is not a country name or ISO code")
     queries: list[ScreeningQuery] = []
     for name in names:
         queries.append(ScreeningQuery(name, screen_as, birth_date, country, None, query_id))
@@ -116,7 +117,7 @@ def example_queries(
             check_query(query)
         except ValueError as exc:
             prop = "birthDate" if "dob" in str(exc) else "properties"
-            raise ValueError(f"{prop}: {exc}") from exc
+            raise InvalidInput(f"{prop}: {exc}") from exc
     return ExampleQueries(screen_as, tuple(queries))
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from watchkeeper.errors import ListFormatError
+from watchkeeper.errors import InvalidInput, ListFormatError
 from watchkeeper.match.screener import Screener, country_code
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.rules.goods import GoodsRule, normalize_hs
@@ -63,7 +63,7 @@ class Shipment:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(
+            raise InvalidInput(
                 f"{where}unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
         values: dict[str, object] = {}
@@ -76,7 +76,7 @@ class Shipment:
             elif isinstance(value, str | int | float) and not isinstance(value, bool):
                 values[key] = str(value).strip()
             else:
-                raise ValueError(f"{where}{key}: a text value expected")
+                raise InvalidInput(f"{where}{key}: a text value expected")
         shipment = cls(**values)  # type: ignore[arg-type]
         shipment.check(where)
         return shipment
@@ -86,11 +86,11 @@ class Shipment:
             try:
                 dt.date.fromisoformat(self.date)
             except ValueError:
-                raise ValueError(f"{where}date: {self.date!r} is not a date (YYYY-MM-DD)") from None
+                raise InvalidInput(f"{where}date: {self.date!r} is not a date (YYYY-MM-DD)") from None
         for code in self.hs_codes:
             digits = normalize_hs(code)
             if len(digits) < 2 or len(digits) > 10 or not re.fullmatch(r"[\d.\s]+", code):
-                raise ValueError(f"{where}hs_codes: {code!r} is not an HS code (2 to 10 digits)")
+                raise InvalidInput(f"{where}hs_codes: {code!r} is not an HS code (2 to 10 digits)")
         for name in (
             "shipper_country",
             "consignee_country",
@@ -100,12 +100,12 @@ class Shipment:
         ):
             value = getattr(self, name)
             if value and country_code(value) is None:
-                raise ValueError(f"{where}{name}: {value!r} is not a country name or ISO code")
+                raise InvalidInput(f"{where}{name}: {value!r} is not a country name or ISO code")
         if self.ais_gap_hours:
             try:
                 float(self.ais_gap_hours)
             except ValueError:
-                raise ValueError(f"{where}ais_gap_hours: {self.ais_gap_hours!r} is not a number") from None
+                raise InvalidInput(f"{where}ais_gap_hours: {self.ais_gap_hours!r} is not a number") from None
 
     @property
     def on(self) -> dt.date:

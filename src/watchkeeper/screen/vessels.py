@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.normalize import raw_tokens
 from watchkeeper.match.screener import Screener
 from watchkeeper.model import Entity
@@ -28,14 +29,14 @@ class VesselQuery:
     def check(self) -> str:
         """The IMO number as seven digits (check digit verified); ValueError names the field."""
         if not any((self.imo, self.name, self.mmsi, self.call_sign)):
-            raise ValueError("vessel: give an IMO number, a name, an MMSI or a call sign")
+            raise InvalidInput("vessel: give an IMO number, a name, an MMSI or a call sign")
         if self.imo:
             try:
                 return parse_imo(self.imo)
             except ValueError as exc:
-                raise ValueError(f"imo: {exc}") from None
+                raise InvalidInput(f"imo: {exc}") from None
         if self.mmsi and not (self.mmsi.strip().isdigit() and len(self.mmsi.strip()) == 9):
-            raise ValueError(f"mmsi: {self.mmsi!r} is not nine digits")
+            raise InvalidInput(f"mmsi: {self.mmsi!r} is not nine digits")
         return ""
 
 

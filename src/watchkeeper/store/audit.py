@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from watchkeeper.errors import InvalidInput
 from watchkeeper.spreadsheet import safe_row
 
 _DDL = """
@@ -76,13 +77,13 @@ class AuditCheckpoint:
     @classmethod
     def from_dict(cls, data: object) -> AuditCheckpoint:
         if not isinstance(data, dict) or data.get("kind") != CHECKPOINT_KIND:
-            raise ValueError("not an audit checkpoint written by `watchkeeper audit checkpoint`")
+            raise InvalidInput("not an audit checkpoint written by `watchkeeper audit checkpoint`")
         try:
             seq, digest = int(data["seq"]), str(data["hash"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"audit checkpoint: missing or bad field {exc}") from None
+            raise InvalidInput(f"audit checkpoint: missing or bad field {exc}") from None
         if len(digest) != 64 or seq < 0:
-            raise ValueError("audit checkpoint: bad sequence number or hash")
+            raise InvalidInput("audit checkpoint: bad sequence number or hash")
         return cls(seq, digest, str(data.get("at", "")), str(data.get("entry_at", "")))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from watchkeeper.errors import AlreadyImported, NotFound
+from watchkeeper.errors import AlreadyImported, InvalidInput, NotFound
 from watchkeeper.rules.book import (
     RULE_KINDS,
     RuleBook,
@@ -49,7 +49,7 @@ class RuleStore:
     def import_file(self, kind: str, path: Path, actor: str = "system") -> RuleFile:
         """Parse and store a new version of `kind`; the same file twice is refused."""
         if kind not in RULE_KINDS:
-            raise ValueError(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
+            raise InvalidInput(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
         text = read_rule_text(path)
         parse_rule_file(kind, text, str(path))  # refuses a bad file before anything is stored
         digest = sha256_text(text)

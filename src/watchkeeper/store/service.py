@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from watchkeeper.errors import NotFound
+from watchkeeper.errors import InvalidInput, NotFound
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.db import add_missing_columns, connect, transaction
 
@@ -209,9 +209,9 @@ class ServiceStore:
     ) -> tuple[ApiKey, str]:
         """A new key and its token; only the token's hash is kept, so show it once."""
         if scope not in SCOPES:
-            raise ValueError(f"scope {scope!r}: choose one of {', '.join(SCOPES)}")
+            raise InvalidInput(f"scope {scope!r}: choose one of {', '.join(SCOPES)}")
         if expires_at is not None and expires_at <= datetime.now(UTC):
-            raise ValueError(f"expiry {expires_at.isoformat()} is in the past")
+            raise InvalidInput(f"expiry {expires_at.isoformat()} is in the past")
         with self._transaction():
             key, token = self._insert_key(scope, label, owner, expires_at)
             self.audit.append(
@@ -295,7 +295,7 @@ class ServiceStore:
         with self._transaction():
             old = self.key(key_id)
             if old.revoked_at is not None or old.expired:
-                raise ValueError(f"API key {key_id} is revoked or expired; create a new key instead")
+                raise InvalidInput(f"API key {key_id} is revoked or expired; create a new key instead")
             lifetime = (
                 datetime.fromisoformat(old.expires_at) - datetime.fromisoformat(old.created_at)
                 if old.expires_at
@@ -349,7 +349,7 @@ class ServiceStore:
         message: str | None = None,
     ) -> None:
         if state is not None and state not in JOB_STATES:
-            raise ValueError(f"job state {state!r}: one of {', '.join(JOB_STATES)}")
+            raise InvalidInput(f"job state {state!r}: one of {', '.join(JOB_STATES)}")
         self._db.execute(
             "UPDATE batch_job SET state = COALESCE(?, state), done_rows = COALESCE(?, done_rows), "
             "alerts = COALESCE(?, alerts), errors = COALESCE(?, errors), message = COALESCE(?, message), "

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from watchkeeper.errors import NotFound, WatchkeeperError
+from watchkeeper.errors import InvalidInput, NotFound, WatchkeeperError
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.db import add_missing_columns, connect, transaction
 
@@ -152,15 +152,17 @@ class UserStore:
 
     def create(self, username: str, role: str, password: str, actor: str = "system") -> User:
         if not _NAME.match(username):
-            raise ValueError(f"user name {username!r}: lower-case letters, digits, . _ -; 2 to 40 characters")
+            raise InvalidInput(
+                f"user name {username!r}: lower-case letters, digits, . _ -; 2 to 40 characters"
+            )
         if role not in ROLES:
-            raise ValueError(f"role {role!r}: one of {', '.join(ROLES)}")
+            raise InvalidInput(f"role {role!r}: one of {', '.join(ROLES)}")
         if len(password) < MIN_PASSWORD:
-            raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+            raise InvalidInput(f"password: at least {MIN_PASSWORD} characters")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with transaction(self.db):
             if self.db.execute("SELECT 1 FROM app_user WHERE username = ?", (username,)).fetchone():
-                raise ValueError(f"user {username!r} exists already")
+                raise InvalidInput(f"user {username!r} exists already")
             self.db.execute(
                 "INSERT INTO app_user VALUES (?, ?, ?, ?, 0)", (username, role, hash_password(password), now)
             )
@@ -178,9 +180,9 @@ class UserStore:
     ) -> User:
         """Change a user's role, password or access; audited. Each ends the user's sessions."""
         if role is not None and role not in ROLES:
-            raise ValueError(f"role {role!r}: one of {', '.join(ROLES)}")
+            raise InvalidInput(f"role {role!r}: one of {', '.join(ROLES)}")
         if password is not None and len(password) < MIN_PASSWORD:
-            raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+            raise InvalidInput(f"password: at least {MIN_PASSWORD} characters")
         self.user(username)  # NotFound for an unknown user
         changed: dict[str, object] = {}
         with transaction(self.db):
