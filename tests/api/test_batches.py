@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -280,3 +281,29 @@ def test_finished_jobs_and_leftover_uploads_are_removed_after_the_retention_peri
     assert not folders["old"].exists()
     assert folders["recent"].exists()
     assert not leftover.exists()
+
+
+def test_a_batch_sent_while_the_store_is_locked_gets_503_and_leaves_nothing(
+    loaded_home: Path, tmp_path: Path
+) -> None:
+    """A writer holding the store longer than the server waits (30 s): the batch is refused with
+    503 and Retry-After, and its upload folder is removed."""
+    home = copy_home(loaded_home, tmp_path / "home")
+    live = LiveServer(home)
+    live.start()
+    keys = make_keys(home)
+    holder = sqlite3.connect(home / "watchkeeper.sqlite", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with live.client(keys.read) as client:
+            refused = client.post("/batches", files={"file": ("c.csv", CUSTOMERS.read_bytes())})
+        holder.execute("ROLLBACK")
+        with live.client(keys.read) as client:
+            accepted = client.post("/batches", files={"file": ("c.csv", CUSTOMERS.read_bytes())})
+    finally:
+        holder.close()
+        live.stop()
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "5"
+    assert accepted.status_code == 202
+    assert [p.name for p in (home / "batches").iterdir()] == [accepted.json()["id"]]
