@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -354,7 +355,15 @@ def test_openapi_docs_are_served(server: LiveServer) -> None:
     with server.client() as client:
         schema = client.get("/openapi.json").json()
         docs = client.get("/docs")
+        # Every file the page loads comes from the server itself (an air-gapped bank has no CDN).
+        referenced = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: *["']([^"']+)["']""", docs.text)
+        assets = [a or b for a, b in referenced]
+        fetched = {asset: client.get(asset) for asset in assets}
     assert docs.status_code == 200
+    assert len(assets) >= 3, assets
+    assert all(asset.startswith("/") and not asset.startswith("//") for asset in assets), assets
+    assert {asset: r.status_code for asset, r in fetched.items()} == dict.fromkeys(assets, 200)
+    assert "SwaggerUIBundle" in fetched["/docs/assets/swagger-ui-bundle.js"].text
     assert {
         "/match/{dataset}",
         "/screen",

@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from watchkeeper import __version__
 from watchkeeper.api.auth import AdminCaller, Caller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker, is_transient
+from watchkeeper.api.docs import install_docs
 from watchkeeper.api.headers import SecurityHeaders
 from watchkeeper.api.models import (
     AlertModel,
@@ -281,7 +282,10 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         ),
         lifespan=lifespan,
         responses=ERRORS,
+        docs_url=None,  # served from the package by install_docs, not from a CDN
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.service = service
     app.state.worker = worker
     app.add_middleware(BodyLimit, json_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes)
