@@ -307,3 +307,22 @@ def test_a_batch_sent_while_the_store_is_locked_gets_503_and_leaves_nothing(
     assert refused.headers["retry-after"] == "5"
     assert accepted.status_code == 202
     assert [p.name for p in (home / "batches").iterdir()] == [accepted.json()["id"]]
+
+
+def test_an_unfinished_jobs_files_are_not_ready(loaded_home: Path, tmp_path: Path) -> None:
+    """Asked before the job is done, results and errors answer 409 saying the job's state."""
+    home = copy_home(loaded_home, tmp_path / "home")
+    upload, _ = _many(tmp_path, 12)
+    live = LiveServer(home)
+    live.start()
+    keys = make_keys(home)
+    try:
+        with live.client(keys.read) as client:
+            job = client.post("/batches", files={"file": ("many.csv", upload.read_bytes())}).json()
+            early = [client.get(f"/batches/{job['id']}/{part}") for part in ("results", "errors")]
+            state = client.get(f"/batches/{job['id']}").json()["state"]
+    finally:
+        live.stop()
+    assert state in {"queued", "running"}, "12,000 rows take longer than two requests"
+    assert [r.status_code for r in early] == [409, 409]
+    assert "its files are ready when it is done" in early[0].json()["detail"]
