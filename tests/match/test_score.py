@@ -1,0 +1,73 @@
+"""Name scoring on real listed names: typing tolerance, alignment, weights, joined and split tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchkeeper.match.names import NameToken, comparable
+from watchkeeper.match.score import allowed_edits, compact_similarity, compare_names
+
+
+def _even(_: NameToken) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(("length", "edits"), [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (12, 2)])
+def test_allowed_edits_grow_with_the_token(length: int, edits: int) -> None:
+    assert allowed_edits(length) == edits
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "schema", "low", "high"),
+    [
+        ("Oleg Deripaska", "Oleg DERIPASKA", "Person", 1.0, 1.0),  # the same name, case aside
+        ("DERIPASKA Oleg", "Oleg DERIPASKA", "Person", 1.0, 1.0),  # order does not matter
+        ("Oleg Deripaksa", "Oleg DERIPASKA", "Person", 0.85, 0.99),  # a transposition costs a little
+        ("Jorge Milton CIFUENTES VILA", "Jorge Milton CIFUENTES VILLA", "Person", 0.9, 0.99),
+        ("Yevgeniy Prigozhin", "Evgeny PRIGOZHIN", "Person", 0.8, 1.0),  # transliteration
+        ("John Smith", "Oleg DERIPASKA", "Person", 0.0, 0.2),  # nothing in common
+    ],
+)
+def test_compare_names(query: str, listed: str, schema: str, low: float, high: float) -> None:
+    result = compare_names(comparable(query, schema), comparable(listed, schema), _even)
+    assert low <= result.score <= high, result
+
+
+def test_a_comparison_says_which_tokens_matched_and_how() -> None:
+    result = compare_names(
+        comparable("Oleg Deripaksa", "Person"), comparable("Oleg DERIPASKA", "Person"), _even
+    )
+    assert {(p.query, p.listed, p.how) for p in result.pairs} == {
+        ("oleg", "oleg", "exact"),
+        ("deripaksa", "deripaska", "spelling"),
+    }
+    assert result.unmatched_query == result.unmatched_listed == ()
+
+
+def test_a_missing_token_is_left_unmatched_and_lowers_the_score() -> None:
+    full = comparable("Yevgeniy Viktorovich PRIGOZHIN", "Person")
+    result = compare_names(comparable("Yevgeniy Prigozhin", "Person"), full, _even)
+    assert result.unmatched_listed == ("viktorovich",)
+    assert result.score > 0.9  # a patronymic's absence costs little
+
+
+def test_weights_decide_what_a_token_is_worth() -> None:
+    def rare_surname(token: NameToken) -> float:
+        return 5.0 if token.text == "deripaska" else 1.0
+
+    query, listed = comparable("Ivan DERIPASKA", "Person"), comparable("Oleg DERIPASKA", "Person")
+    weighted = compare_names(query, listed, rare_surname).score
+    assert weighted > compare_names(query, listed, _even).score
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "expected"),
+    [
+        ("DALIANHAIBO", "DALIAN HAIBO", 1.0),  # run together: the same letters
+        ("DALIAN HAYBO", "DALIAN HAIBO", 0.0),  # split the same way: left to the token alignment
+        ("KIMBERLEY", "KIM BERLEY", 1.0),
+        ("ACME", "ACME WIDGETS", 0.0),
+    ],
+)
+def test_compact_similarity(query: str, listed: str, expected: float) -> None:
+    assert compact_similarity(comparable(query, None), comparable(listed, None)) == expected
