@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-api soak eval browser screenshots audit clean
+.PHONY: run test check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ test: $(STAMP) browser
 	$(BIN)/pytest -n 2 -q
 	$(MAKE) check
 
-check: lint typecheck
+check: lint typecheck imports
+
+## imports: the layer order and no import cycles (import-linter contracts in pyproject.toml)
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.match.countries import entity_countries
 from watchkeeper.match.names import ComparableName, NameToken, comparable
 from watchkeeper.model import Entity, PartialDate
 
@@ -143,7 +144,6 @@ class NameIndex:
         self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
         # Country names read once here: reading them per comparison (and loading the country-name
         # tables in every process that screens) costs more than the name comparison itself.
-        from watchkeeper.match.screener import entity_countries  # noqa: PLC0415 - screener imports this module
 
         self._countries = {e.id: codes for e in self.entities if (codes := entity_countries(e))}
 

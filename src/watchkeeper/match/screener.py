@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-import countrynames
-
 from watchkeeper.errors import InvalidInput
+from watchkeeper.match.countries import country_code, entity_countries
 from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
 from watchkeeper.match.score import NameComparison, TokenPair, compare_weighted
@@ -65,15 +64,6 @@ def query_schema(value: str | None) -> str | None:
     if key not in _SCHEMA_ALIASES:
         raise InvalidInput(f"unknown type {value!r}: use person, organization, vessel or airplane")
     return _SCHEMA_ALIASES[key]
-
-
-@lru_cache(maxsize=4096)
-def country_code(value: str) -> str | None:
-    value = value.strip()
-    if len(value) == 2 and value.isalpha():
-        return value.upper()
-    code = countrynames.to_code(value)
-    return code.upper() if code else None
 
 
 @dataclass(frozen=True)
@@ -206,12 +196,6 @@ def _years_apart(wanted: PartialDate, low: date, high: date) -> int:
     if wanted.latest() < low:
         return low.year - wanted.latest().year
     return wanted.earliest().year - high.year
-
-
-def entity_countries(entity: Entity) -> frozenset[str]:
-    """The ISO codes of an entity's nationality, citizenship and countries."""
-    values = [*entity.get("nationality"), *entity.get("citizenship"), *entity.get("country")]
-    return frozenset(c for c in (country_code(v) for v in values) if c)
 
 
 def country_feature(query: str | None, entity: Entity, codes: frozenset[str] | None = None) -> Feature | None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import date
 
-from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, country_code
+from watchkeeper.match.countries import country_code
+from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query
 from watchkeeper.model import Entity
 from watchkeeper.rules.embargoes import Embargo
 

@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from watchkeeper.errors import InvalidInput
+from watchkeeper.match.countries import country_code
 from watchkeeper.match.screener import (
     Screener,
     ScreeningMatch,
     ScreeningQuery,
     check_query,
-    country_code,
 )
 
 #: FtM schemata a query example may use, and the schema we screen it as.

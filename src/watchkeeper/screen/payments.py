@@ -22,7 +22,8 @@ from watchkeeper.match.automaton import NameAutomaton, TextHit
 from watchkeeper.match.disguise import undisguise
 from watchkeeper.match.normalize import raw_tokens
 from watchkeeper.match.screener import Screener
-from watchkeeper.payments.message import MessageError, PaymentMessage, PaymentParty, parse_message
+from watchkeeper.payments.message import MessageError, PaymentMessage, PaymentParty
+from watchkeeper.payments.reader import parse_message
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.evidence import (
     BicDirectory,

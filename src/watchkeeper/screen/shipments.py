@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from watchkeeper.errors import InvalidInput, ListFormatError
-from watchkeeper.match.screener import Screener, country_code
+from watchkeeper.match.countries import country_code
+from watchkeeper.match.screener import Screener
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.rules.goods import GoodsRule, normalize_hs
 from watchkeeper.screen.evidence import EmbargoCheck, Hit, name_hits, verdict_of

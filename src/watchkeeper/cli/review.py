@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from watchkeeper.cli import (
+from watchkeeper.cli.common import (
     HomeOption,
     JsonFlag,
     app,
@@ -22,7 +22,7 @@ from watchkeeper.cli import (
     reported_errors,
     settings_for,
 )
-from watchkeeper.cli_screening import ThresholdOption, UserOption, acting_user
+from watchkeeper.cli.screening import ThresholdOption, UserOption, acting_user
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.review.jobs import reproduce, rescreen

@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
+from watchkeeper.cli.common import (
+    HomeOption,
+    JsonFlag,
+    app,
+    emit_json,
+    err,
+    out,
+    reported_errors,
+    settings_for,
+)
 from watchkeeper.errors import InvalidInput
 from watchkeeper.store.service import SCOPES, ServiceStore
 

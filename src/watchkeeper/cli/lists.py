@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from watchkeeper.cli import (
+from watchkeeper.cli.common import (
     HomeOption,
     JsonFlag,
     app,

@@ -11,8 +11,17 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from watchkeeper.cli import HomeOption, JsonFlag, app, emit_json, err, out, reported_errors, settings_for
-from watchkeeper.cli_screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
+from watchkeeper.cli.common import (
+    HomeOption,
+    JsonFlag,
+    app,
+    emit_json,
+    err,
+    out,
+    reported_errors,
+    settings_for,
+)
+from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from watchkeeper.cli import (
+from watchkeeper.cli.common import (
     HomeOption,
     JsonFlag,
     app,
