@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, shared
-
-
-def wk(
-    home: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WATCHKEEPER_HOME": str(home), "COLUMNS": "200", **(env or {})}
-    result = subprocess.run(
-        [sys.executable, "-m", "watchkeeper", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
+from tests.conftest import shared
+from tests.support import wk
 
 
 def test_help_reads_like_a_manual(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.test_cli import wk
+from tests.support import wk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "payments"
 

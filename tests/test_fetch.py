@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared
-from tests.test_cli import wk
+from tests.support import wk
 
 
 @dataclass

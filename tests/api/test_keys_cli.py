@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from tests.api.conftest import LiveServer, copy_home
-from tests.test_cli import wk
+from tests.support import wk
 from watchkeeper.store.service import ServiceStore
 
 

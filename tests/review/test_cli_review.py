@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import shared
-from tests.test_cli import wk
+from tests.support import wk
 
 
 def test_record_decide_rescreen_and_audit(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.api.conftest import LiveServer
 from tests.conftest import shared
-from tests.test_cli import wk
+from tests.support import wk
 from watchkeeper.sources import parse_list
 from watchkeeper.store.users import UserStore
 

@@ -1,0 +1,27 @@
+"""Helpers the tests share (not tests themselves): running the `watchkeeper` command as users do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def wk(
+    home: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WATCHKEEPER_HOME": str(home), "COLUMNS": "200", **(env or {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "watchkeeper", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
