@@ -19,6 +19,27 @@ from functools import lru_cache
 
 from watchkeeper.errors import InvalidInput
 
+#: The FollowTheMoney properties that hold identifiers: what the index keeps for exact lookups and
+#: what a query (an FtM example at `/match`, a payment party) may give. One table, so that an
+#: identifier read from a query is always one the index holds.
+IDENTIFIER_PROPERTIES = (
+    "imoNumber",
+    "mmsi",
+    "callSign",
+    "passportNumber",
+    "idNumber",
+    "taxNumber",
+    "registrationNumber",
+    "leiCode",
+    "swiftBic",
+    "isin",
+    "dunsCode",
+    "innCode",
+    "ogrnCode",
+    "vatCode",
+)
+
+
 #: FtM schemata an entity can take. `Organization` is used when a list does not
 #: say whether an entity is a company; `LegalEntity` when it may be a person too.
 SCHEMATA = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")

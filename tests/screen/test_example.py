@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from watchkeeper.match.screener import ScreeningQuery
-from watchkeeper.screen.example import example_queries
+from watchkeeper.match.screener import Screener, ScreeningQuery
+from watchkeeper.model import IDENTIFIER_PROPERTIES, EntityBuilder
+from watchkeeper.screen.example import example_queries, screen_example
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,25 @@ def test_examples_become_queries(
 def test_bad_examples_name_the_property(schema: str, properties: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         example_queries(schema, properties)
+
+
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [
+        ("innCode", "7707083893"),
+        ("isin", "RU0009029540"),
+        ("dunsCode", "123456789"),
+        ("vatCode", "RU7707083893"),
+    ],
+)
+def test_every_identifier_a_query_may_give_is_one_the_index_holds(prop: str, value: str) -> None:
+    """One identifier table for the index and for `/match` examples: `innCode` was read from queries
+    but never indexed, `isin` and `dunsCode` indexed but ignored in queries."""
+    builder = EntityBuilder("ofac-sdn:990001", "Company")
+    builder.add("name", "SBERBANK OF RUSSIA")
+    builder.add(prop, value)
+    screener = Screener([builder.build()])
+    example = example_queries("Company", {"name": ["Some Other Name"], prop: [value]})
+    found = screen_example(screener, example, cutoff=0.5, limit=5)
+    assert [m.entity.id for m in found] == ["ofac-sdn:990001"]
+    assert prop in IDENTIFIER_PROPERTIES

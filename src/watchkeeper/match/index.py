@@ -21,24 +21,12 @@ import numpy.typing as npt
 
 from watchkeeper.match.countries import entity_countries
 from watchkeeper.match.names import ComparableName, NameToken, comparable
-from watchkeeper.model import Entity, PartialDate
+from watchkeeper.model import IDENTIFIER_PROPERTIES, Entity, PartialDate
 
 #: Name properties screened, and whether a match on them is a strong one.
 NAME_PROPERTIES = (("name", True), ("alias", True), ("previousName", True), ("weakAlias", False))
-#: Identifier properties an exact query identifier is compared with.
-ID_PROPERTIES = (
-    "imoNumber",
-    "mmsi",
-    "passportNumber",
-    "idNumber",
-    "taxNumber",
-    "registrationNumber",
-    "leiCode",
-    "swiftBic",
-    "callSign",
-    "isin",
-    "dunsCode",
-)
+#: Identifier properties an exact query identifier is compared with (the one table of the model).
+ID_PROPERTIES = IDENTIFIER_PROPERTIES
 MIN_DELETE_LENGTH = 4
 #: Keys on more names than this are too common to find candidates by.
 MAX_POSTING = 4000

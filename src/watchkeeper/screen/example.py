@@ -19,6 +19,7 @@ from watchkeeper.match.screener import (
     ScreeningQuery,
     check_query,
 )
+from watchkeeper.model import IDENTIFIER_PROPERTIES
 
 #: FtM schemata a query example may use, and the schema we screen it as.
 EXAMPLE_SCHEMATA: dict[str, str | None] = {
@@ -35,20 +36,6 @@ NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias", "abbreviation")
 NAME_PART_PROPERTIES = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 DATE_PROPERTIES = ("birthDate", "incorporationDate", "buildDate")
 COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "jurisdiction", "flag", "mainCountry")
-IDENTIFIER_PROPERTIES = (
-    "imoNumber",
-    "mmsi",
-    "passportNumber",
-    "idNumber",
-    "taxNumber",
-    "registrationNumber",
-    "leiCode",
-    "swiftBic",
-    "innCode",
-    "ogrnCode",
-    "vatCode",
-    "callSign",
-)
 #: Names, identifiers and values an example may carry before it is refused as abuse.
 MAX_VALUES = 50
 MAX_VALUE_LENGTH = 500
