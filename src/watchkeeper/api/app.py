@@ -9,14 +9,13 @@ traceback ever reaches a client.
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 import secrets
 import shutil
 import tempfile
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -24,18 +23,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
 from watchkeeper.api.auth import AdminCaller, Caller, ReadCaller
-from watchkeeper.api.batch_worker import BatchWorker, is_transient
+from watchkeeper.api.batch_worker import BatchWorker
+from watchkeeper.api.batches import batches_router
 from watchkeeper.api.docs import install_docs
 from watchkeeper.api.headers import SecurityHeaders
 from watchkeeper.api.models import (
     AlertModel,
-    BatchJobModel,
     DecisionRequest,
     DiffResponse,
     EntityChangeModel,
@@ -50,20 +48,15 @@ from watchkeeper.api.models import (
     ListsResponse,
     ListStatus,
     ListVersionModel,
-    PaymentVerdictModel,
-    RuleFileModel,
     ScoredEntityResponse,
     ScreenHit,
     ScreenRequest,
     ScreenResponse,
-    ShipmentModel,
-    ShipmentVerdictModel,
     StatusResponse,
     TotalSpec,
-    VesselRequest,
-    VesselVerdictModel,
 )
 from watchkeeper.api.service import LoadedLists, ScreeningService
+from watchkeeper.api.trade import trade_router
 from watchkeeper.api.ui import install_ui
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.match.screener import (
@@ -75,18 +68,13 @@ from watchkeeper.match.screener import (
     query_schema,
 )
 from watchkeeper.model import Entity, ListVersion, split_entity_id
-from watchkeeper.review.jobs import Subject, new_run_id, payment_subject, record_hits, shipment_subject
+from watchkeeper.review.jobs import new_run_id
 from watchkeeper.review.store import OPEN_STATES, Customer, finding
-from watchkeeper.screen.batch import INPUT_COLUMNS
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.screen.loader import matcher_fingerprint
-from watchkeeper.screen.shipments import Shipment
-from watchkeeper.screen.vessels import VesselQuery
 from watchkeeper.settings import Settings
 from watchkeeper.sources import KNOWN_SOURCES
 from watchkeeper.sources.base import ExpandsTooFar, check_expansion
-from watchkeeper.store.rules import RuleStore
-from watchkeeper.store.service import BatchJob
 
 log = logging.getLogger("watchkeeper.api")
 
@@ -599,215 +587,9 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             index_generation=loaded.generation if loaded else 0,
         )
 
-    # -- trade channels -----------------------------------------------------------
-
-    @app.post(
-        "/payments/screen",
-        tags=["Trade"],
-        response_model=PaymentVerdictModel,
-        responses={
-            422: {"model": PaymentVerdictModel, "description": "Malformed message: held, field named"}
-        },
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/xml": {"schema": {"type": "string"}},
-                    "text/plain": {"schema": {"type": "string"}},
-                },
-                "description": "One ISO 20022 pacs.008 / pain.001 XML message, or one SWIFT MT103.",
-            }
-        },
-    )
-    async def payments_screen(request: Request, caller: ReadCaller, record: RecordParam = False) -> Any:
-        """Screen one payment message: every party, agent, BIC and free-text field.
-
-        Verdict `hold` with each hit and the field where it was found, or `pass`.
-        A message that cannot be read is held: 422, with the field at fault.
-        With `record`, the screening is kept as a run and hits on listed entities become alerts.
-        """
-        data = await request.body()
-        loaded = service.require_lists()
-        channels = await run_in_threadpool(service.channels, loaded)
-        verdict = await run_in_threadpool(channels.payments.screen_bytes, data, "request")
-        body = verdict.to_dict()
-        if verdict.error:
-            body["detail"] = f"{verdict.error_field or 'message'}: {verdict.error}; the payment is held"
-            return JSONResponse(body, status_code=422)
-        subject = payment_subject(verdict)
-        if record and subject is not None:
-            body["run"] = await run_in_threadpool(
-                _record_hits, service, loaded, "payment", [subject], caller.name
-            )
-        return body
-
-    @app.post("/vessels/screen", tags=["Trade"], response_model=VesselVerdictModel)
-    def vessels_screen(body: VesselRequest, caller: ReadCaller) -> Any:
-        """A vessel by IMO (check digit verified), name, MMSI or call sign; its owner and operator;
-        the DPRK shipping advisories."""
-        loaded = service.require_lists()
-        query = VesselQuery(**body.model_dump())
-        query.check()  # ValueError → 400 naming the field
-        return service.channels(loaded).vessels.screen(query).to_dict()
-
-    @app.post("/shipments/screen", tags=["Trade"], response_model=list[ShipmentVerdictModel])
-    def shipments_screen(body: list[ShipmentModel], caller: ReadCaller, record: RecordParam = False) -> Any:
-        """Shipments: parties, vessel, goods (HS codes) against the UN DPRK bans and caps,
-        embargoed countries and regions, red flags. Each hit cites its rule."""
-        if len(body) > MAX_QUERIES:
-            raise HTTPException(400, f"at most {MAX_QUERIES} shipments per request, got {len(body)}")
-        loaded = service.require_lists()
-        shipments = []
-        for number, item in enumerate(body):
-            try:
-                shipments.append(Shipment.from_mapping(item.model_dump(), where=f"[{number}]."))
-            except ValueError as exc:
-                raise HTTPException(400, str(exc)) from None
-        checker = service.channels(loaded).shipments
-        verdicts = [checker.screen(s) for s in shipments]
-        answers = [v.to_dict() for v in verdicts]
-        if record:
-            subjects = [shipment_subject(v) for v in verdicts]
-            run_id = _record_hits(service, loaded, "shipment", subjects, caller.name)
-            for answer in answers:
-                answer["run"] = run_id
-        return answers
-
-    @app.get("/rules", tags=["Trade"], response_model=list[RuleFileModel])
-    def rules(caller: ReadCaller) -> list[RuleFileModel]:
-        """Every stored version of every rule file (banned goods, embargoes, advisory vessels, red flags)."""
-        store = RuleStore(settings.store_path)
-        try:
-            return [
-                RuleFileModel(kind=f.kind, seq=f.seq, name=f.name, sha256=f.sha256, loaded_at=f.loaded_at)
-                for f in store.versions()
-            ]
-        finally:
-            store.close()
-
-    # -- batches ----------------------------------------------------------------
-
-    def job_model(job: BatchJob) -> BatchJobModel:
-        data = job.to_dict()
-        data["results_url"] = f"/batches/{job.id}/results" if job.state == "done" else None
-        return BatchJobModel.model_validate(data)
-
-    @app.post("/batches", tags=["Batches"], response_model=BatchJobModel, status_code=202)
-    def create_batch(
-        caller: ReadCaller,
-        file: Annotated[UploadFile, File(description="CSV with columns id,name,type,dob,country,identifier")],
-        lists: Annotated[
-            str | None, Query(max_length=200, description="Comma-separated, e.g. ofac-sdn,un")
-        ] = None,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
-    ) -> BatchJobModel:
-        """Queue a CSV file for screening in the background; poll `GET /batches/{id}`."""
-        loaded = service.require_lists()
-        chosen = [s.strip() for s in (lists or "").split(",") if s.strip()]
-        missing = [s for s in chosen if s not in loaded.sources]
-        if missing:
-            raise HTTPException(400, f"lists: {', '.join(missing)} not loaded")
-        job_id = secrets.token_hex(8)
-        folder = _ensure(settings.batches / job_id)
-        try:
-            path = folder / "input.csv"
-            with path.open("wb") as out:
-                shutil.copyfileobj(file.file, out)
-            rows = _check_batch_csv(path)
-            job = service.service_store().add_job(
-                job_id,
-                created_by=caller.name,
-                lists=",".join(chosen),
-                threshold=threshold,
-                total_rows=rows,
-                folder=folder,
-            )
-        except BaseException as exc:
-            shutil.rmtree(folder, ignore_errors=True)  # no job: no folder left behind
-            if is_transient(exc):
-                raise HTTPException(
-                    503,
-                    "the store is busy (a list import?); send the batch again shortly",
-                    headers={"Retry-After": "5"},
-                ) from None
-            raise
-        if worker is not None:
-            worker.wake()
-        return job_model(job)
-
-    def callers_job(job_id: str, caller: Caller) -> BatchJob:
-        """A job of the caller's (its key's user, or its key); an admin's key sees every job.
-        Another caller's job is answered as unknown: its existence is not theirs to learn."""
-        job = service.service_store().job(job_id)
-        if not caller.allows("admin") and job.created_by != caller.name:
-            raise NotFound(f"no batch job {job_id!r}")
-        return job
-
-    def finished_job(job_id: str, caller: Caller) -> BatchJob:
-        job = callers_job(job_id, caller)
-        if job.state != "done":
-            raise HTTPException(409, f"batch {job_id} is {job.state}; its files are ready when it is done")
-        return job
-
-    @app.get("/batches", tags=["Batches"], response_model=list[BatchJobModel])
-    def list_batches(caller: ReadCaller) -> list[BatchJobModel]:
-        """The caller's batch jobs (every job for an admin key), oldest first."""
-        jobs = service.service_store().jobs()
-        return [job_model(j) for j in jobs if caller.allows("admin") or j.created_by == caller.name]
-
-    @app.get("/batches/{job_id}", tags=["Batches"], response_model=BatchJobModel)
-    def get_batch(job_id: str, caller: ReadCaller) -> BatchJobModel:
-        """A job's state and progress: rows done of total, alerts so far."""
-        return job_model(callers_job(job_id, caller))
-
-    @app.get(
-        "/batches/{job_id}/results",
-        tags=["Batches"],
-        response_class=StreamingResponse,
-        responses={200: {"content": {"text/csv": {}}}, 409: {"model": ErrorResponse}},
-    )
-    def batch_results(job_id: str, caller: ReadCaller) -> StreamingResponse:
-        """The alerts CSV (query_id,list,entity_id,matched_name,score,explanation), streamed."""
-        return StreamingResponse(_stream(finished_job(job_id, caller).output_path), media_type="text/csv")
-
-    @app.get(
-        "/batches/{job_id}/errors",
-        tags=["Batches"],
-        response_class=StreamingResponse,
-        responses={200: {"content": {"text/csv": {}}}, 409: {"model": ErrorResponse}},
-    )
-    def batch_errors(job_id: str, caller: ReadCaller) -> StreamingResponse:
-        """Rows that could not be screened (line, id, error), as CSV."""
-        path = finished_job(job_id, caller).errors_path
-        return StreamingResponse(
-            _stream(path) if path.exists() else iter([b"line,id,error\n"]), media_type="text/csv"
-        )
-
+    app.include_router(trade_router(service))
+    app.include_router(batches_router(service, settings, worker))
     return app
-
-
-RecordParam = Annotated[
-    bool, Query(description="Keep this screening as a run; hits on listed entities become alerts")
-]
-
-
-def _record_hits(
-    service: ScreeningService,
-    loaded: LoadedLists,
-    kind: str,
-    subjects: list[Subject],
-    actor: str,
-) -> str:
-    run_id, _ = record_hits(
-        service.review_store(),
-        kind=kind,
-        subjects=subjects,
-        entities={e.id: e for e in loaded.screener.index.entities},
-        versions=[v.to_dict() for v in loaded.versions],
-        threshold=service.threshold,
-        actor=actor,
-    )
-    return run_id
 
 
 def _record_screening(
@@ -877,34 +659,6 @@ def _save_upload(upload: UploadFile, folder: Path, max_uncompressed: int) -> Pat
         except (EOFError, zlib.error) as exc:
             raise HTTPException(400, f"file {path.name}: broken or truncated gzip data: {exc}") from None
     return path
-
-
-def _check_batch_csv(path: Path) -> int:
-    """Refuse a file that is not UTF-8 CSV with the batch columns; the number of data rows."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise HTTPException(
-                    400, "file: empty; expected a header line id,name,type,dob,country,identifier"
-                )
-            columns = {h.strip() for h in header}
-            if "id" not in columns or not ({"name", "identifier"} & columns):
-                raise HTTPException(
-                    400, f"file: line 1 must name columns {','.join(INPUT_COLUMNS)} (id and name required)"
-                )
-            rows = sum(1 for _ in reader)
-    except UnicodeDecodeError as exc:
-        raise HTTPException(400, f"file: not UTF-8 text (byte {exc.start})") from None
-    except csv.Error as exc:
-        raise HTTPException(400, f"file: not CSV: {exc}") from None
-    return rows
-
-
-def _stream(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        yield from iter(lambda: handle.read(1 << 16), b"")
 
 
 def _install_error_handlers(app: FastAPI) -> None:
