@@ -21,7 +21,7 @@ import pytest
 
 from tests.api.conftest import LiveServer, copy_home
 from tests.conftest import shared
-from watchkeeper.api.app import upload_name
+from watchkeeper.api.uploads import upload_name
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.service import ServiceStore
 from watchkeeper.store.users import MAX_FAILURES_PER_USER, UserStore

@@ -10,45 +10,33 @@ traceback ever reaches a client.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
-import shutil
-import tempfile
-import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
-from watchkeeper.api.auth import AdminCaller, Caller, ReadCaller
+from watchkeeper.api.auth import Caller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.batches import batches_router
 from watchkeeper.api.docs import install_docs
 from watchkeeper.api.headers import SecurityHeaders
+from watchkeeper.api.lists import lists_router
 from watchkeeper.api.models import (
     AlertModel,
     DecisionRequest,
-    DiffResponse,
-    EntityChangeModel,
     EntityExample,
     EntityMatches,
     EntityMatchQuery,
     EntityMatchResponse,
-    EntityResponse,
     ErrorResponse,
-    FeatureResult,
-    ImportResponse,
-    ListsResponse,
-    ListStatus,
-    ListVersionModel,
-    ScoredEntityResponse,
     ScreenHit,
     ScreenRequest,
     ScreenResponse,
@@ -56,25 +44,22 @@ from watchkeeper.api.models import (
     TotalSpec,
 )
 from watchkeeper.api.service import LoadedLists, ScreeningService
+from watchkeeper.api.shapes import MAX_SEQ, parse_date_param, scored_entity
 from watchkeeper.api.trade import trade_router
 from watchkeeper.api.ui import install_ui
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.match.screener import (
     DEFAULT_THRESHOLD,
-    Feature,
     Screener,
     ScreeningMatch,
     ScreeningQuery,
     query_schema,
 )
-from watchkeeper.model import Entity, ListVersion, split_entity_id
 from watchkeeper.review.jobs import new_run_id
 from watchkeeper.review.store import OPEN_STATES, Customer, finding
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.screen.loader import matcher_fingerprint
 from watchkeeper.settings import Settings
-from watchkeeper.sources import KNOWN_SOURCES
-from watchkeeper.sources.base import ExpandsTooFar, check_expansion
 
 log = logging.getLogger("watchkeeper.api")
 
@@ -83,8 +68,6 @@ MATCH_LIMIT = 5
 MAX_MATCH_LIMIT = 500
 MATCH_CUTOFF = 0.5
 MAX_QUERIES = 100
-#: Largest version number or offset a request may name (SQLite integers are 64-bit).
-MAX_SEQ = 1 << 31
 UPLOAD_PATHS = ("/batches", "/lists/")
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -145,81 +128,6 @@ async def _send_error(send: Send, status: int, detail: str) -> None:
 
 
 # -- shapes -------------------------------------------------------------------
-
-
-def _version_model(version: ListVersion) -> ListVersionModel:
-    return ListVersionModel.model_validate(version.to_dict())
-
-
-def _feature_value(feature: Feature) -> float:
-    effect = feature.effect.lstrip("+×=")
-    try:
-        return float(effect)
-    except ValueError:
-        return 0.0
-
-
-def _feature_sentence(feature: Feature) -> str:
-    return f"{feature.name}: query {feature.query or '-'} / listed {feature.listed or '-'} ({feature.effect})"
-
-
-def scored_entity(match: ScreeningMatch, threshold: float) -> ScoredEntityResponse:
-    entity = match.entity
-    explanation = match.explanation
-    features: dict[str, float] = {"name_similarity": round(explanation.name_score, 4)}
-    explanations = {
-        "name_similarity": FeatureResult(
-            score=round(explanation.name_score, 4), explanation=explanation.summary()
-        )
-    }
-    for feature in explanation.features:
-        features[feature.name] = _feature_value(feature)
-        explanations[feature.name] = FeatureResult(
-            score=_feature_value(feature), explanation=_feature_sentence(feature)
-        )
-    return ScoredEntityResponse(
-        id=entity.id,
-        caption=entity.caption,
-        schema_=entity.schema,
-        properties=_ftm_properties(entity),
-        datasets=[entity.source],
-        score=match.score,
-        match=match.score >= threshold,
-        features=features,
-        explanations=explanations,
-        explanation=explanation.to_dict(),
-    )
-
-
-def _ftm_properties(entity: Entity) -> dict[str, list[str]]:
-    properties = entity.to_ftm()["properties"]
-    assert isinstance(properties, dict)
-    return properties
-
-
-def entity_response(
-    entity: Entity, *, first_seen: str, last_seen: str, last_change: str, listed: bool
-) -> EntityResponse:
-    return EntityResponse(
-        id=entity.id,
-        caption=entity.caption,
-        schema_=entity.schema,
-        properties=_ftm_properties(entity),
-        datasets=[entity.source],
-        first_seen=first_seen,
-        last_seen=last_seen,
-        last_change=last_change,
-        listed=listed,
-    )
-
-
-def _parse_date(value: str | None, field: str) -> date | None:
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _screener_for(
@@ -343,7 +251,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         else:
             loaded_names = ", ".join(sorted(loaded.sources))
             raise NotFound(f"dataset {dataset!r} is not loaded; use `default` or one of {loaded_names}")
-        screener, versions, sources = _screener_for(service, loaded, _parse_date(as_of, "as_of"), chosen)
+        screener, versions, sources = _screener_for(service, loaded, parse_date_param(as_of, "as_of"), chosen)
         include = set(include_dataset or ()) or None
         excluded_sources = set(exclude_dataset or ())
         excluded_schemata = set(exclude_schema or ())
@@ -397,7 +305,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         except ValueError as exc:
             raise HTTPException(400, f"type: {exc}") from None
         screener, versions, sources = _screener_for(
-            service, loaded, _parse_date(body.as_of, "as_of"), body.lists
+            service, loaded, parse_date_param(body.as_of, "as_of"), body.lists
         )
         threshold = service.threshold if body.threshold is None else body.threshold
         matches = screener.screen(query, threshold=threshold, limit=body.limit, sources=sources)
@@ -455,138 +363,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         decided = service.review_store().decide(alert_id, body.outcome, body.reason, caller.owner)
         return AlertModel.model_validate(decided.to_dict())
 
-    @app.get("/entities/{entity_id}", tags=["Lists"], response_model=EntityResponse)
-    def entity(
-        entity_id: str,
-        caller: ReadCaller,
-        as_of: Annotated[str | None, Query(description="The entity as listed on YYYY-MM-DD")] = None,
-        nested: Annotated[bool, Query(description="Accepted for yente clients")] = True,
-    ) -> EntityResponse:
-        """A listed entity in FtM shape (as yente serves it), now or as listed on a past date."""
-        try:
-            source, _ = split_entity_id(entity_id)
-        except ValueError:
-            raise NotFound(f"no entity {entity_id!r}: ids read `<list>:<id>`, e.g. ofac-sdn:26243") from None
-        store = service.store()
-        on = _parse_date(as_of, "as_of")
-        found = store.entity(entity_id, on)
-        history = store.history(entity_id)
-        first_seen = history[0][0].published.isoformat()
-        last_change = history[-1][0].published.isoformat()
-        until = history[-1][1]
-        listed = until is None
-        last_version = store.version(source) if listed else store.version(source, until.seq - 1)  # type: ignore[union-attr]
-        return entity_response(
-            found,
-            first_seen=first_seen,
-            last_seen=last_version.published.isoformat(),
-            last_change=last_change,
-            listed=True if on is not None else listed,
-        )
-
-    # -- lists ------------------------------------------------------------------
-
-    @app.get("/lists", tags=["Lists"], response_model=ListsResponse)
-    def lists(caller: ReadCaller) -> ListsResponse:
-        """Every loaded list: its current version, how many versions, entities by type."""
-        store = service.store()
-        loaded = service.lists
-        serving = {(v.source, v.seq) for v in loaded.versions} if loaded else set()
-        statuses = []
-        for source in store.sources():
-            current = store.version(source)
-            statuses.append(
-                ListStatus(
-                    source=source,
-                    title=KNOWN_SOURCES.get(source, source),
-                    current=_version_model(current),
-                    versions=len(store.versions(source)),
-                    counts=store.counts_by_schema(source),
-                    screening=(source, current.seq) in serving,
-                )
-            )
-        return ListsResponse(
-            lists=statuses,
-            index_generation=loaded.generation if loaded else 0,
-            index_loaded_at=loaded.loaded_at if loaded else None,
-        )
-
-    @app.get("/lists/{source}/versions", tags=["Lists"], response_model=list[ListVersionModel])
-    def versions(source: str, caller: ReadCaller) -> list[ListVersionModel]:
-        """Every imported version of one list, oldest first."""
-        found = service.store().versions(source)
-        if not found:
-            raise NotFound(f"no list {source!r} is loaded")
-        return [_version_model(v) for v in found]
-
-    @app.get("/lists/{source}/diff", tags=["Lists"], response_model=DiffResponse)
-    def diff(
-        source: str,
-        caller: ReadCaller,
-        from_: Annotated[
-            int | None, Query(alias="from", ge=0, le=MAX_SEQ, description="Version number (seq)")
-        ] = None,
-        to: Annotated[
-            int | None, Query(ge=1, le=MAX_SEQ, description="Version number (seq); default the newest")
-        ] = None,
-        kind: Annotated[
-            Literal["added", "removed", "amended"] | None, Query(description="Only these")
-        ] = None,
-        offset: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-        limit: Annotated[int | None, Query(ge=1, le=MAX_SEQ, description="At most this many changes")] = None,
-    ) -> DiffResponse:
-        """Entities added, removed and amended (field by field) between two versions.
-
-        Without `from`, the version before `to`; `counts` always covers the whole diff.
-        """
-        store = service.store()
-        if not store.versions(source):
-            raise NotFound(f"no list {source!r} is loaded")
-        result = store.diff(source, from_, to)
-        chosen = [c for c in result.changes if kind is None or c.kind == kind]
-        end = None if limit is None else offset + limit
-        return DiffResponse(
-            source=source,
-            before=_version_model(result.before) if result.before else None,
-            after=_version_model(result.after),
-            counts={k: result.count(k) for k in ("added", "removed", "amended")},
-            changes=[EntityChangeModel.model_validate(c.to_dict()) for c in chosen[offset:end]],
-        )
-
-    @app.post("/lists/{source}/import", tags=["Lists"], response_model=ImportResponse, status_code=201)
-    def import_list(
-        source: str,
-        caller: AdminCaller,
-        files: Annotated[list[UploadFile], File(description="The list file, or an OFAC CSV set's files")],
-        published: Annotated[str | None, Query(description="Publication date when the file has none")] = None,
-        partial: Annotated[
-            bool | None, Query(description="A partial file adds and amends, never delists")
-        ] = None,
-        allow_shrink: Annotated[bool, Query(description="Import even if the list shrank a lot")] = False,
-    ) -> ImportResponse:
-        """Load a new version of a list (admin). The screening index is swapped once it is built:
-        requests in flight finish on the old one."""
-        if source not in KNOWN_SOURCES:
-            raise NotFound(f"unknown list {source!r}; one of {', '.join(KNOWN_SOURCES)}")
-        on = _parse_date(published, "published")
-        folder = Path(tempfile.mkdtemp(prefix="import-", dir=_ensure(settings.home / "uploads")))
-        try:
-            paths = [_save_upload(upload, folder, settings.max_uncompressed_bytes) for upload in files]
-            target = paths[0] if len(paths) == 1 else folder
-            result = service.import_list(
-                source, target, published=on, partial=partial, allow_shrink=allow_shrink, actor=caller.name
-            )
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        loaded = service.lists
-        log.info("import %s by %s: %s", source, caller.name, result.version.label)
-        v = result.version
-        return ImportResponse(
-            version=_version_model(v),
-            counts={"added": v.added, "removed": v.removed, "amended": v.amended},
-            index_generation=loaded.generation if loaded else 0,
-        )
-
+    app.include_router(lists_router(service))
     app.include_router(trade_router(service))
     app.include_router(batches_router(service, settings, worker))
     return app
@@ -629,36 +406,6 @@ def _record_screening(
     outcome = review.record(run_id, actor, [finding(customer.id, m) for m in matches])
     review.finish_run(run_id, actor, rows=1, alerts=len(matches))
     return run_id, outcome.raised
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def upload_name(filename: str | None) -> str:
-    """A client's file name made safe to save under: its last part, in letters, digits and `._-`.
-
-    The name is kept (list files carry their publication date in it) but never used as a path.
-    """
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", PurePosixPath((filename or "").replace("\\", "/")).name)[-120:]
-    return name if name.strip("._") else "upload"
-
-
-def _save_upload(upload: UploadFile, folder: Path, max_uncompressed: int) -> Path:
-    path = folder / upload_name(upload.filename)
-    if path.exists():  # two uploads of one name: keep both
-        path = folder / f"{len(list(folder.iterdir()))}-{path.name}"
-    with path.open("wb") as out:
-        shutil.copyfileobj(upload.file, out)
-    if path.name.endswith(".gz"):
-        try:
-            check_expansion(path, max_uncompressed)
-        except ExpandsTooFar as exc:
-            raise HTTPException(413, f"file {path.name}: {exc}") from None
-        except (EOFError, zlib.error) as exc:
-            raise HTTPException(400, f"file {path.name}: broken or truncated gzip data: {exc}") from None
-    return path
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ from watchkeeper.api.auth import Caller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker, is_transient
 from watchkeeper.api.models import BatchJobModel, ErrorResponse
 from watchkeeper.api.service import ScreeningService
+from watchkeeper.api.uploads import ensure_folder
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.screen.batch import INPUT_COLUMNS
@@ -47,7 +48,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
         if missing:
             raise HTTPException(400, f"lists: {', '.join(missing)} not loaded")
         job_id = secrets.token_hex(8)
-        folder = _ensure(settings.batches / job_id)
+        folder = ensure_folder(settings.batches / job_id)
         try:
             path = folder / "input.csv"
             with path.open("wb") as out:
@@ -123,11 +124,6 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
         )
 
     return router
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _check_batch_csv(path: Path) -> int:
