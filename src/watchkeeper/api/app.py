@@ -23,15 +23,13 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
-from watchkeeper.api.auth import Caller, ReadCaller
+from watchkeeper.api.auth import ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.batches import batches_router
 from watchkeeper.api.docs import install_docs
 from watchkeeper.api.headers import SecurityHeaders
 from watchkeeper.api.lists import lists_router
 from watchkeeper.api.models import (
-    AlertModel,
-    DecisionRequest,
     EntityExample,
     EntityMatches,
     EntityMatchQuery,
@@ -43,22 +41,19 @@ from watchkeeper.api.models import (
     StatusResponse,
     TotalSpec,
 )
+from watchkeeper.api.review import record_screening, review_router
 from watchkeeper.api.service import LoadedLists, ScreeningService
-from watchkeeper.api.shapes import MAX_SEQ, parse_date_param, scored_entity
+from watchkeeper.api.shapes import parse_date_param, scored_entity
 from watchkeeper.api.trade import trade_router
 from watchkeeper.api.ui import install_ui
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.match.screener import (
     DEFAULT_THRESHOLD,
     Screener,
-    ScreeningMatch,
     ScreeningQuery,
     query_schema,
 )
-from watchkeeper.review.jobs import new_run_id
-from watchkeeper.review.store import OPEN_STATES, Customer, finding
 from watchkeeper.screen.example import example_queries, screen_example
-from watchkeeper.screen.loader import matcher_fingerprint
 from watchkeeper.settings import Settings
 
 log = logging.getLogger("watchkeeper.api")
@@ -318,7 +313,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
                 )
             if body.as_of:
                 raise HTTPException(400, "as_of: a recorded run screens against the lists in force now")
-            run_id, raised = _record_screening(service, caller, body, matches, threshold)
+            run_id, raised = record_screening(service, caller, body, matches, threshold)
         return ScreenResponse(
             query=body.model_dump(exclude={"lists", "limit", "threshold", "as_of", "record"}),
             threshold=threshold,
@@ -340,72 +335,11 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             ],
         )
 
-    @app.get("/alerts", tags=["Review"], response_model=list[AlertModel])
-    def alerts(
-        caller: ReadCaller,
-        state: Annotated[list[str] | None, Query(max_length=10, description="Default: the open ones")] = None,
-        entity_id: Annotated[str | None, Query(max_length=100)] = None,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-        offset: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-    ) -> list[AlertModel]:
-        """Alerts raised by recorded runs, oldest first."""
-        states = state or list(OPEN_STATES)
-        found = service.review_store().alerts(states, entity_id=entity_id, limit=limit, offset=offset)
-        return [AlertModel.model_validate(a.to_dict()) for a in found]
-
-    @app.post("/alerts/{alert_id}/decision", tags=["Review"], response_model=AlertModel)
-    def decide(alert_id: int, body: DecisionRequest, caller: ReadCaller) -> AlertModel:
-        """Decide an alert (reason required) as the user the API key belongs to."""
-        if not caller.owner:
-            raise HTTPException(
-                403, "this API key acts for no user; create one with `keys create --owner USER`"
-            )
-        decided = service.review_store().decide(alert_id, body.outcome, body.reason, caller.owner)
-        return AlertModel.model_validate(decided.to_dict())
-
+    app.include_router(review_router(service))
     app.include_router(lists_router(service))
     app.include_router(trade_router(service))
     app.include_router(batches_router(service, settings, worker))
     return app
-
-
-def _record_screening(
-    service: ScreeningService,
-    caller: Caller,
-    body: ScreenRequest,
-    matches: list[ScreeningMatch],
-    threshold: float,
-) -> tuple[str, list[int]]:
-    """One API screening kept as a run: the customer, the results, the alerts they raise.
-
-    Changing a stored customer's data (which later re-screens use) needs a key with scope `write`;
-    the change is kept in the customer's history and audited."""
-    loaded = service.require_lists()
-    review = service.review_store()
-    actor = caller.name
-    run_id = new_run_id("api")
-    customer = Customer(
-        id=str(body.customer_id).strip(),
-        name=body.name,
-        type=body.type or "",
-        dob=body.dob or "",
-        country=body.country or "",
-        identifier=body.identifier or "",
-    )
-    if review.changes_customer(customer) and not caller.allows("write"):
-        raise HTTPException(
-            403,
-            f"customer_id: customer {customer.id!r} is stored with other data; changing a stored "
-            "customer needs a key with scope 'write'",
-        )
-    versions = [v.to_dict() for v in loaded.versions if not body.lists or v.source in body.lists]
-    review.start_run(
-        run_id, kind="api", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
-    )
-    review.save_customers([customer], run_id, actor)
-    outcome = review.record(run_id, actor, [finding(customer.id, m) for m in matches])
-    review.finish_run(run_id, actor, rows=1, alerts=len(matches))
-    return run_id, outcome.raised
 
 
 def _install_error_handlers(app: FastAPI) -> None:
