@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlparse
 
 from watchkeeper.errors import AlreadyImported, WatchkeeperError
@@ -57,11 +58,11 @@ def _file_name(url: str) -> str:
     return name
 
 
-def _copy_limited(response: object, target: Path, url: str, limit: int) -> int:
+def _copy_limited(response: BinaryIO, target: Path, url: str, limit: int) -> int:
     """Stream the response into `target`, refusing more than `limit` bytes."""
     size = 0
     with target.open("wb") as handle:
-        while chunk := response.read(1 << 20):  # type: ignore[attr-defined]
+        while chunk := response.read(1 << 20):
             size += len(chunk)
             if size > limit:
                 raise FetchError(

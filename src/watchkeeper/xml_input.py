@@ -42,9 +42,8 @@ def _parser(*, remove_comments: bool, huge_tree: bool) -> etree.XMLParser:
     )
 
 
-def element_path(element: etree._Element, indexed: frozenset[str] = frozenset()) -> str:
-    """`Root/Child[2]/Leaf`: local names from the root, with a position where a name repeats
-    (always for the names in `indexed`, e.g. the transactions of a payment message)."""
+def element_path(element: etree._Element) -> str:
+    """`Root/Child[2]/Leaf`: local names from the root, with a position where a name repeats."""
     steps = []
     node: etree._Element | None = element
     while node is not None:
@@ -53,7 +52,7 @@ def element_path(element: etree._Element, indexed: frozenset[str] = frozenset())
         parent = node.getparent()
         if parent is not None and isinstance(tag, str):
             same = list(parent.iterchildren(tag))
-            if len(same) > 1 or name in indexed:
+            if len(same) > 1:
                 name += f"[{same.index(node) + 1}]"
         steps.append(name)
         node = parent

@@ -121,44 +121,46 @@ def test_unknown_and_unfinished_jobs(batch_server: tuple[LiveServer, Keys]) -> N
     assert anonymous.status_code == 401
 
 
-def test_a_job_survives_a_server_restart(loaded_home: Path, tmp_path: Path) -> None:
-    home = copy_home(loaded_home, tmp_path / "home")
-    lines = CUSTOMERS.read_text(encoding="utf-8").splitlines()
-    header, body = lines[0], lines[1:]
-    # Six copies with fresh ids: several chunks, long enough to stop the server mid-job.
-    rows = [f"{copy}-{line}" for copy in range(6) for line in body]
-    upload = tmp_path / "many.csv"
-    upload.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    live = LiveServer(home)
-    live.start()
-    keys = make_keys(home)
-    try:
-        with live.client(keys.read) as client:
-            job = client.post("/batches", files={"file": ("many.csv", upload.read_bytes())}).json()
-            deadline = time.monotonic() + 120
-            while client.get(f"/batches/{job['id']}").json()["done_rows"] == 0:
-                assert time.monotonic() < deadline, "the job made no progress"
-                time.sleep(0.1)
-        live.restart()
-        with live.client(keys.read) as client:
-            resumed = client.get(f"/batches/{job['id']}").json()
-            assert resumed["state"] in {"queued", "running", "done"}
-            done = _wait_for(client, job["id"], "done")
-            results = client.get(f"/batches/{job['id']}/results").text
-    finally:
-        live.stop()
-    assert done["done_rows"] == len(rows)
-    assert resumed["done_rows"] > 0
-    assert "resumed after row" in str(done["message"])
-    assert _rows(results) == _reference_alerts(home, upload, tmp_path)
-
-
 def _many(tmp_path: Path, copies: int) -> tuple[Path, list[str]]:
     lines = CUSTOMERS.read_text(encoding="utf-8").splitlines()
     rows = [f"{copy}-{line}" for copy in range(copies) for line in lines[1:]]
     upload = tmp_path / "many.csv"
     upload.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
     return upload, rows
+
+
+def _submit_and_see_progress(client: httpx.Client, upload: Path) -> str:
+    """Queue the file as a job and wait until its first rows are screened; the job's id."""
+    job_id = str(client.post("/batches", files={"file": ("many.csv", upload.read_bytes())}).json()["id"])
+    deadline = time.monotonic() + 120
+    while client.get(f"/batches/{job_id}").json()["done_rows"] == 0:
+        assert time.monotonic() < deadline, "the job made no progress"
+        time.sleep(0.1)
+    return job_id
+
+
+def test_a_job_survives_a_server_restart(loaded_home: Path, tmp_path: Path) -> None:
+    home = copy_home(loaded_home, tmp_path / "home")
+    # Six copies with fresh ids: several chunks, long enough to stop the server mid-job.
+    upload, rows = _many(tmp_path, 6)
+    live = LiveServer(home)
+    live.start()
+    keys = make_keys(home)
+    try:
+        with live.client(keys.read) as client:
+            job_id = _submit_and_see_progress(client, upload)
+        live.restart()
+        with live.client(keys.read) as client:
+            resumed = client.get(f"/batches/{job_id}").json()
+            assert resumed["state"] in {"queued", "running", "done"}
+            done = _wait_for(client, job_id, "done")
+            results = client.get(f"/batches/{job_id}/results").text
+    finally:
+        live.stop()
+    assert done["done_rows"] == len(rows)
+    assert resumed["done_rows"] > 0
+    assert "resumed after row" in str(done["message"])
+    assert _rows(results) == _reference_alerts(home, upload, tmp_path)
 
 
 def test_a_killed_server_never_leaves_two_processes_on_one_job(loaded_home: Path, tmp_path: Path) -> None:
@@ -171,12 +173,8 @@ def test_a_killed_server_never_leaves_two_processes_on_one_job(loaded_home: Path
     keys = make_keys(home)
     try:
         with live.client(keys.read) as client:
-            job = client.post("/batches", files={"file": ("many.csv", upload.read_bytes())}).json()
-            deadline = time.monotonic() + 120
-            while client.get(f"/batches/{job['id']}").json()["done_rows"] == 0:
-                assert time.monotonic() < deadline, "the job made no progress"
-                time.sleep(0.1)
-        output = home / "batches" / job["id"] / "alerts.csv"
+            job_id = _submit_and_see_progress(client, upload)
+        output = home / "batches" / job_id / "alerts.csv"
         assert live.process is not None
         live.process.kill()  # no chance to stop its child
         live.process.wait()
@@ -184,8 +182,8 @@ def test_a_killed_server_never_leaves_two_processes_on_one_job(loaded_home: Path
         live.process = None
         live.start()
         with live.client(keys.read) as client:
-            done = _wait_for(client, job["id"], "done")
-            results = client.get(f"/batches/{job['id']}/results").text
+            done = _wait_for(client, job_id, "done")
+            results = client.get(f"/batches/{job_id}/results").text
     finally:
         live.stop()
     assert done["done_rows"] == len(rows)

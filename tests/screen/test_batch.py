@@ -68,10 +68,8 @@ def test_sample_customers_alerts_on_the_hidden_listed_parties(screener: Screener
     assert len({a["query_id"] for a in alerts}) < 20
 
 
-def test_interrupted_batch_resumes_to_the_same_output(screener: Screener, tmp_path: Path) -> None:
-    clean = tmp_path / "clean.csv"
-    run_batch(screener, SAMPLE, clean, workers=1, chunk_rows=100)
-    output = tmp_path / "resumed.csv"
+def _interrupt_after_three_chunks(screener: Screener, source: Path, output: Path) -> None:
+    """Run a batch of 100-row chunks and stop it, as a Ctrl-C would, after its third chunk."""
     seen: list[int] = []
 
     def stop_after_three_chunks(done: int) -> None:
@@ -80,7 +78,14 @@ def test_interrupted_batch_resumes_to_the_same_output(screener: Screener, tmp_pa
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_batch(screener, SAMPLE, output, workers=1, chunk_rows=100, on_progress=stop_after_three_chunks)
+        run_batch(screener, source, output, workers=1, chunk_rows=100, on_progress=stop_after_three_chunks)
+
+
+def test_interrupted_batch_resumes_to_the_same_output(screener: Screener, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.csv"
+    run_batch(screener, SAMPLE, clean, workers=1, chunk_rows=100)
+    output = tmp_path / "resumed.csv"
+    _interrupt_after_three_chunks(screener, SAMPLE, output)
     # A half-written chunk after the last checkpoint must not survive the resume.
     with output.open("a", encoding="utf-8") as handle:
         handle.write("C99999,ofac-sdn,ofac-sdn:1,TORN,0.9")
@@ -166,15 +171,7 @@ def test_a_resumed_batch_never_writes_an_error_row_twice(screener: Screener, tmp
     clean = tmp_path / "clean.csv"
     run_batch(screener, source, clean, workers=1, chunk_rows=100)
     output = tmp_path / "resumed.csv"
-    seen: list[int] = []
-
-    def stop_after_three_chunks(done: int) -> None:
-        seen.append(done)
-        if len(seen) == 3:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        run_batch(screener, source, output, workers=1, chunk_rows=100, on_progress=stop_after_three_chunks)
+    _interrupt_after_three_chunks(screener, source, output)
     # The process died after writing a chunk's error rows but before marking its progress.
     with output.with_name("resumed.errors.csv").open("a", encoding="utf-8") as handle:
         handle.write("351,C00350,torn error row\n")

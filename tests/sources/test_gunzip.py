@@ -21,6 +21,19 @@ def test_a_real_list_file_and_a_two_member_file_read_whole() -> None:
     assert gunzip(two) == b"first part\nsecond part\n"
 
 
+def test_a_file_is_measured_in_chunks_across_members(tmp_path: Path) -> None:
+    body = shared(SDN).read_bytes()
+    path = tmp_path / "two.csv.gz"
+    path.write_bytes(body + b"\x00" * 10 + body)  # two members, NUL padding between them
+    size = 2 * len(gzip.decompress(body))
+    check_expansion(path, size)
+    with pytest.raises(ExpandsTooFar):
+        check_expansion(path, size - 1)
+    path.write_bytes(body[: len(body) // 2])
+    with pytest.raises(EOFError):
+        check_expansion(path, size)
+
+
 def test_a_truncated_stream_is_an_error() -> None:
     packed = shared(SDN).read_bytes()
     with pytest.raises(EOFError):

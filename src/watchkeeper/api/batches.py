@@ -79,7 +79,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
         """A job of the caller's (its key's user, or its key); an admin's key sees every job.
         Another caller's job is answered as unknown: its existence is not theirs to learn."""
         job = service.service_store().job(job_id)
-        if not caller.allows("admin") and job.created_by != caller.name:
+        if not _visible(job, caller):
             raise NotFound(f"no batch job {job_id!r}")
         return job
 
@@ -93,7 +93,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
     def list_batches(caller: ReadCaller) -> list[BatchJobModel]:
         """The caller's batch jobs (every job for an admin key), oldest first."""
         jobs = service.service_store().jobs()
-        return [job_model(j) for j in jobs if caller.allows("admin") or j.created_by == caller.name]
+        return [job_model(j) for j in jobs if _visible(j, caller)]
 
     @router.get("/batches/{job_id}", tags=["Batches"], response_model=BatchJobModel)
     def get_batch(job_id: str, caller: ReadCaller) -> BatchJobModel:
@@ -124,6 +124,11 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
         )
 
     return router
+
+
+def _visible(job: BatchJob, caller: Caller) -> bool:
+    """A job is its caller's (the key's user, or the key); an admin's key sees every job."""
+    return caller.allows("admin") or job.created_by == caller.name
 
 
 def _check_batch_csv(path: Path) -> int:

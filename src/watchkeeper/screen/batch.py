@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
+from typing import TextIO
 
 from watchkeeper.errors import ListFormatError, WatchkeeperError
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, query_schema
@@ -194,9 +195,7 @@ def exclusive_output(output: Path) -> Iterator[None]:
     The lock is an OS file lock (released when the process ends, however it ends); the file holds
     the holder's pid for the error message."""
     with _lock_path(output).open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle):
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise BatchBusy(f"{output}: another process (pid {holder}) is screening into it") from None
@@ -216,12 +215,19 @@ def output_busy(output: Path) -> bool:
     if not path.exists():
         return False
     with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle):
             return True
         fcntl.flock(handle, fcntl.LOCK_UN)
     return False
+
+
+def _try_lock(handle: TextIO) -> bool:
+    """Take the file's exclusive lock without waiting; False when another process holds it."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _csv_line(cells: list[object]) -> bytes:

@@ -172,13 +172,9 @@ class PaymentScreener:
                     + (f" (written disguised: {', '.join(meant.undone)})" if name is not party.name else ""),
                 )
             # Names the matcher scores low once disguised (run together, words reordered) are
-            # still found whole by the text scan.
-            named = {h.entity_id for h in hits}
-            hits += [
-                h
-                for h in self._text(party.name, name_field, on, kind="name")
-                if h.entity_id and h.entity_id not in named
-            ]
+            # still found whole by the text scan; an entity the matcher found too is kept once
+            # (`_unique`), with the matcher's explanation.
+            hits += self._text(party.name, name_field, on, kind="name")
         if party.bic:
             where = party.path + ("/FinInstnId/BICFI" if party.path.count("/") and party.is_agent else "")
             hits += self.bics.hits(party.bic, where)

@@ -11,7 +11,7 @@ import gc
 import hashlib
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -129,49 +129,50 @@ class ExpandsTooFar(ValueError):
     """Compressed data that would expand beyond the allowed size."""
 
 
+#: The most one decompression step may produce: bounds memory while a stream is only being measured.
+_PIECE = 1 << 24
+
+
+def _inflated(blocks: Iterable[bytes], limit: int) -> Iterator[bytes]:
+    """The decompressed pieces of the gzip data in `blocks`, every member, `limit` bytes at most.
+
+    Raises `ExpandsTooFar`, or `EOFError` for a stream that stops before its end."""
+    inflater = zlib.decompressobj(wbits=31)
+    size = 0
+    read_any = False
+    for block in blocks:
+        data = block
+        while data:
+            if inflater.eof:  # a further member, after any NUL padding
+                data = data.lstrip(b"\x00")
+                if not data:
+                    break
+                inflater = zlib.decompressobj(wbits=31)
+            read_any = True
+            piece = inflater.decompress(data, min(limit + 1 - size, _PIECE))
+            size += len(piece)
+            if size > limit:
+                raise ExpandsTooFar(f"expands beyond {limit:,} bytes: refused (a decompression bomb?)")
+            yield piece
+            data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+    if read_any and not inflater.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker")
+
+
 def gunzip(raw: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
     """Un-gzip every member of `raw`, refusing to expand beyond `limit` bytes.
 
     Raises `ExpandsTooFar`, or `EOFError` for a stream that stops before its end.
     """
-    parts: list[bytes] = []
-    size = 0
-    rest = raw
-    while rest:
-        inflater = zlib.decompressobj(wbits=31)
-        while True:
-            chunk = inflater.decompress(rest, limit + 1 - size)
-            size += len(chunk)
-            parts.append(chunk)
-            if size > limit:
-                raise ExpandsTooFar(f"expands beyond {limit:,} bytes: refused (a decompression bomb?)")
-            rest = inflater.unconsumed_tail
-            if not rest:
-                break
-        if not inflater.eof:
-            raise EOFError("compressed file ended before the end-of-stream marker")
-        rest = inflater.unused_data.lstrip(b"\x00")
-    return b"".join(parts)
+    return b"".join(_inflated([raw], limit))
 
 
 def check_expansion(path: Path, limit: int) -> None:
-    """Raise `ExpandsTooFar` if the gzip file at `path` expands beyond `limit` bytes; reads it in
-    chunks and keeps nothing, so an upload can be refused before it is parsed."""
-    inflater = zlib.decompressobj(wbits=31)
-    size = 0
+    """Raise `ExpandsTooFar` if the gzip file at `path` expands beyond `limit` bytes (`EOFError` if it
+    is cut short); reads it in chunks and keeps nothing, so an upload can be refused before it is parsed."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            data = block
-            while data:
-                size += len(inflater.decompress(data, 1 << 20))
-                if size > limit:
-                    raise ExpandsTooFar(f"expands beyond {limit:,} bytes: refused (a decompression bomb?)")
-                data = inflater.unconsumed_tail
-                if inflater.eof:  # a further gzip member: counted by a fresh inflater
-                    data = inflater.unused_data.lstrip(b"\x00") + data
-                    inflater = zlib.decompressobj(wbits=31)
-                    if not data:
-                        break
+        for _ in _inflated(iter(lambda: handle.read(1 << 16), b""), limit):
+            pass
 
 
 def read_bytes(path: Path, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:

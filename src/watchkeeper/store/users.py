@@ -245,11 +245,10 @@ class UserStore:
         row = self.db.execute(
             "SELECT password, disabled FROM app_user WHERE username = ?", (username,)
         ).fetchone()
+        stored = str(row[0]) if row is not None else ""
         if row is None:
             hash_password(password)  # the same work as a real check: no timing hint that the user is unknown
-            good = False
-        else:
-            good = password_matches(password, str(row[0])) and not row[1]
+        good = row is not None and password_matches(password, stored) and not row[1]
         if not good:
             with transaction(self.db):
                 self.db.execute("INSERT INTO login_failure VALUES (?, ?, ?)", (_iso(now), username, address))
@@ -258,10 +257,9 @@ class UserStore:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)
         expires = _iso(now + timedelta(seconds=self.absolute_seconds))
-        assert row is not None
         with transaction(self.db):
             self.db.execute("DELETE FROM login_failure WHERE username = ?", (username,))
-            if needs_rehash(str(row[0])):  # the password is at hand only now: re-made at today's cost
+            if needs_rehash(stored):  # the password is at hand only now: re-made at today's cost
                 self.db.execute(
                     "UPDATE app_user SET password = ? WHERE username = ?", (hash_password(password), username)
                 )
