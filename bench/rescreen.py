@@ -30,10 +30,11 @@ from rich.table import Table
 
 from watchkeeper.review.jobs import rescreen
 from watchkeeper.review.rescreen import CustomerIndex
-from watchkeeper.review.store import Customer, ReviewStore
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
+from watchkeeper.store.review import ReviewStore
+from watchkeeper.store.review_records import Customer
 
 HISTORY = Path(__file__).resolve().parents[2] / "shared" / "data" / "ofac" / "sdn-history"
 BEFORE, AFTER = HISTORY / "sdn-2022-02-03.csv.gz", HISTORY / "sdn-2022-03-01.csv.gz"

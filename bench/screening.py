@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process, utils
 from rich.console import Console
 from rich.table import Table
 
-from watchkeeper.match.evaluate import ALERTS_PER_QUERY, LabelledQuery, read_labelled
+from watchkeeper.screen.evaluate import ALERTS_PER_QUERY, LabelledQuery, read_labelled
 from watchkeeper.match.names import comparable
 from watchkeeper.match.screener import COMPATIBLE, Screener, query_schema
 from watchkeeper.model import Entity, EntityBuilder

@@ -41,10 +41,10 @@ from rich.console import Console
 from rich.table import Table
 
 from watchkeeper.review.jobs import rescreen
-from watchkeeper.review.store import ReviewStore
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.service import ServiceStore
 from watchkeeper.store.users import UserStore
 

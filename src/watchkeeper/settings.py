@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK
+from watchkeeper.store.units import Stores
 
 #: Official download addresses; each can be overridden with
 #: WATCHKEEPER_URL_<SOURCE> (e.g. WATCHKEEPER_URL_UN), as tests do.
@@ -95,6 +96,21 @@ class Settings:
             max_download_bytes=int(env.get("WATCHKEEPER_MAX_DOWNLOAD_BYTES", str(1 << 30))),
             retention_days=int(env.get("WATCHKEEPER_RETENTION_DAYS", "30")),
         )
+
+
+def open_stores(settings: Settings, *, create: bool = True) -> Stores:
+    """The unit of work over the settings' store file; use it as a context manager.
+
+    `create=False` (a server's per-thread stores) skips the schema statements, which take
+    locks a burst of new threads would wait on; the server creates the tables once at start-up.
+    """
+    return Stores(
+        settings.store_path,
+        create=create,
+        four_eyes=settings.four_eyes,
+        session_idle_seconds=settings.session_idle_seconds,
+        session_absolute_seconds=settings.session_absolute_seconds,
+    )
 
 
 def _four_eyes(value: str) -> tuple[str, ...]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.api.conftest import LiveServer, copy_home
-from watchkeeper.review.store import ReviewStore
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.service import ServiceStore
 from watchkeeper.store.users import UserStore
 

@@ -11,7 +11,7 @@ import pytest
 from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
 from tests.conftest import BUNDLED
 from watchkeeper.jobs import load_bundled_rules
-from watchkeeper.review.store import ReviewStore
+from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.rules import RuleStore
 from watchkeeper.store.users import UserStore
 

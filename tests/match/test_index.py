@@ -7,10 +7,10 @@ import random
 import pytest
 
 from tests.conftest import BUNDLED, shared
-from watchkeeper.match.evaluate import read_labelled
 from watchkeeper.match.names import comparable
 from watchkeeper.match.screener import COMPATIBLE, Screener, query_schema
 from watchkeeper.model import Entity
+from watchkeeper.screen.evaluate import read_labelled
 from watchkeeper.sources import parse_list
 
 

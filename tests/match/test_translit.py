@@ -2,7 +2,8 @@
 
 import pytest
 
-from watchkeeper.match.translit import cyrillic_word, han_company, han_person, hangul_syllable, script_of
+from watchkeeper.match.hangul import hangul_syllable
+from watchkeeper.match.translit import cyrillic_word, han_company, han_person, script_of
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from watchkeeper.match.screener import Screener
 from watchkeeper.review.jobs import payment_subject, record_hits, shipment_subject
-from watchkeeper.review.store import ReviewStore
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.payments import PaymentScreener
 from watchkeeper.screen.shipments import Shipment, ShipmentScreener
+from watchkeeper.store.review import ReviewStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payments"
 FORWARDER = "ofac-sdn:26244"

@@ -12,10 +12,11 @@ import pytest
 from tests.conftest import shared
 from watchkeeper.review.jobs import rescreen
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
-from watchkeeper.review.store import Customer, ReviewStore, finding
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.review import ReviewStore
+from watchkeeper.store.review_records import Customer, finding
 
 FEB = "ofac/sdn-history/sdn-2022-02-03.csv.gz"
 MAR = "ofac/sdn-history/sdn-2022-03-01.csv.gz"

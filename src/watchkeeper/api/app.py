@@ -51,7 +51,6 @@ from watchkeeper.match.screener import (
     DEFAULT_THRESHOLD,
     Screener,
     ScreeningQuery,
-    query_schema,
 )
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.settings import Settings
@@ -139,7 +138,11 @@ def _screener_for(
         labels = [v.label for v in loaded.versions if wanted is None or v.source in wanted]
         return loaded.screener, labels, wanted
     screener, versions = service.past.get(
-        service.store(), lists, as_of, threshold=service.threshold, cache=service.settings.home / "index"
+        service.stores().lists,
+        lists,
+        as_of,
+        threshold=service.threshold,
+        cache=service.settings.home / "index",
     )
     return screener, [v.label for v in versions], None
 
@@ -290,13 +293,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
         """Screen one party given as plain fields; ranked hits with explanations."""
         loaded = service.require_lists()
         try:
-            query = ScreeningQuery(
-                name=body.name,
-                schema=query_schema(body.type),
-                birth_date=body.dob or None,
-                country=body.country or None,
-                identifier=body.identifier or None,
-            )
+            query = ScreeningQuery.from_fields(body.name, body.type, body.dob, body.country, body.identifier)
         except ValueError as exc:
             raise HTTPException(400, f"type: {exc}") from None
         screener, versions, sources = _screener_for(

@@ -48,7 +48,7 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def _owner_enabled(service: ScreeningService, owner: str) -> bool:
     try:
-        return not service.user_store().user(owner).disabled
+        return not service.stores().users.user(owner).disabled
     except NotFound:
         return False
 
@@ -65,7 +65,7 @@ def require(scope: str) -> Callable[..., Caller]:
         kind, _, token = header.strip().partition(" ")
         if kind.lower() not in {"apikey", "bearer"} or not token.strip():
             raise _unauthorized("Authorization header must read `ApiKey <token>`")
-        keys = service.service_store()
+        keys = service.stores().service
         key = keys.key_for_token(token.strip())
         if key is None:
             raise _unauthorized("unknown API key")

@@ -54,7 +54,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
             with path.open("wb") as out:
                 shutil.copyfileobj(file.file, out)
             rows = _check_batch_csv(path)
-            job = service.service_store().add_job(
+            job = service.stores().service.add_job(
                 job_id,
                 created_by=caller.name,
                 lists=",".join(chosen),
@@ -78,7 +78,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
     def callers_job(job_id: str, caller: Caller) -> BatchJob:
         """A job of the caller's (its key's user, or its key); an admin's key sees every job.
         Another caller's job is answered as unknown: its existence is not theirs to learn."""
-        job = service.service_store().job(job_id)
+        job = service.stores().service.job(job_id)
         if not _visible(job, caller):
             raise NotFound(f"no batch job {job_id!r}")
         return job
@@ -92,7 +92,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
     @router.get("/batches", tags=["Batches"], response_model=list[BatchJobModel])
     def list_batches(caller: ReadCaller) -> list[BatchJobModel]:
         """The caller's batch jobs (every job for an admin key), oldest first."""
-        jobs = service.service_store().jobs()
+        jobs = service.stores().service.jobs()
         return [job_model(j) for j in jobs if _visible(j, caller)]
 
     @router.get("/batches/{job_id}", tags=["Batches"], response_model=BatchJobModel)

@@ -46,7 +46,7 @@ def lists_router(service: ScreeningService) -> APIRouter:
             source, _ = split_entity_id(entity_id)
         except ValueError:
             raise NotFound(f"no entity {entity_id!r}: ids read `<list>:<id>`, e.g. ofac-sdn:26243") from None
-        store = service.store()
+        store = service.stores().lists
         on = parse_date_param(as_of, "as_of")
         found = store.entity(entity_id, on)
         history = store.history(entity_id)
@@ -68,7 +68,7 @@ def lists_router(service: ScreeningService) -> APIRouter:
     @router.get("/lists", tags=["Lists"], response_model=ListsResponse)
     def lists(caller: ReadCaller) -> ListsResponse:
         """Every loaded list: its current version, how many versions, entities by type."""
-        store = service.store()
+        store = service.stores().lists
         loaded = service.lists
         serving = {(v.source, v.seq) for v in loaded.versions} if loaded else set()
         statuses = []
@@ -93,7 +93,7 @@ def lists_router(service: ScreeningService) -> APIRouter:
     @router.get("/lists/{source}/versions", tags=["Lists"], response_model=list[ListVersionModel])
     def versions(source: str, caller: ReadCaller) -> list[ListVersionModel]:
         """Every imported version of one list, oldest first."""
-        found = service.store().versions(source)
+        found = service.stores().lists.versions(source)
         if not found:
             raise NotFound(f"no list {source!r} is loaded")
         return [version_model(v) for v in found]
@@ -118,7 +118,7 @@ def lists_router(service: ScreeningService) -> APIRouter:
 
         Without `from`, the version before `to`; `counts` always covers the whole diff.
         """
-        store = service.store()
+        store = service.stores().lists
         if not store.versions(source):
             raise NotFound(f"no list {source!r} is loaded")
         result = store.diff(source, from_, to)

@@ -12,9 +12,8 @@ from watchkeeper.api.models import AlertModel, DecisionRequest, ScreenRequest
 from watchkeeper.api.service import ScreeningService
 from watchkeeper.api.shapes import MAX_SEQ
 from watchkeeper.match.screener import ScreeningMatch
-from watchkeeper.review.jobs import new_run_id
-from watchkeeper.review.store import OPEN_STATES, Customer, finding
-from watchkeeper.screen.loader import matcher_fingerprint
+from watchkeeper.review.runs import record_run
+from watchkeeper.store.review_records import OPEN_STATES, Customer, finding
 
 
 def review_router(service: ScreeningService) -> APIRouter:
@@ -30,7 +29,7 @@ def review_router(service: ScreeningService) -> APIRouter:
     ) -> list[AlertModel]:
         """Alerts raised by recorded runs, oldest first."""
         states = state or list(OPEN_STATES)
-        found = service.review_store().alerts(states, entity_id=entity_id, limit=limit, offset=offset)
+        found = service.stores().review.alerts(states, entity_id=entity_id, limit=limit, offset=offset)
         return [AlertModel.model_validate(a.to_dict()) for a in found]
 
     @router.post("/alerts/{alert_id}/decision", tags=["Review"], response_model=AlertModel)
@@ -40,7 +39,7 @@ def review_router(service: ScreeningService) -> APIRouter:
             raise HTTPException(
                 403, "this API key acts for no user; create one with `keys create --owner USER`"
             )
-        decided = service.review_store().decide(alert_id, body.outcome, body.reason, caller.owner)
+        decided = service.stores().review.decide(alert_id, body.outcome, body.reason, caller.owner)
         return AlertModel.model_validate(decided.to_dict())
 
     return router
@@ -58,9 +57,8 @@ def record_screening(
     Changing a stored customer's data (which later re-screens use) needs a key with scope `write`;
     the change is kept in the customer's history and audited."""
     loaded = service.require_lists()
-    review = service.review_store()
+    review = service.stores().review
     actor = caller.name
-    run_id = new_run_id("api")
     customer = Customer(
         id=str(body.customer_id).strip(),
         name=body.name,
@@ -76,10 +74,13 @@ def record_screening(
             "customer needs a key with scope 'write'",
         )
     versions = [v.to_dict() for v in loaded.versions if not body.lists or v.source in body.lists]
-    review.start_run(
-        run_id, kind="api", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
+    run_id, outcome = record_run(
+        review,
+        kind="api",
+        actor=actor,
+        versions=versions,
+        threshold=threshold,
+        subjects=[customer],
+        found=[finding(customer.id, m) for m in matches],
     )
-    review.save_customers([customer], run_id, actor)
-    outcome = review.record(run_id, actor, [finding(customer.id, m) for m in matches])
-    review.finish_run(run_id, actor, rows=1, alerts=len(matches))
     return run_id, outcome.raised

@@ -17,18 +17,15 @@ from pathlib import Path
 from watchkeeper.errors import ImportRejected, NotFound
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
 from watchkeeper.model import ListVersion
-from watchkeeper.review.store import ReviewStore
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.loader import RecentScreeners, screener_from_store
 from watchkeeper.screen.payments import PaymentScreener
 from watchkeeper.screen.shipments import ShipmentScreener
 from watchkeeper.screen.vessels import VesselScreener
-from watchkeeper.settings import Settings
+from watchkeeper.settings import Settings, open_stores
 from watchkeeper.sources import parse_list
-from watchkeeper.store import ImportResult, SqliteStore
-from watchkeeper.store.rules import RuleStore
-from watchkeeper.store.service import ServiceStore
-from watchkeeper.store.users import UserStore
+from watchkeeper.store import ImportResult
+from watchkeeper.store.units import Stores
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class ScreeningService:
         self.threshold = threshold
         self.open_read = settings.open_read
         self._local = threading.local()
-        self._opened: list[SqliteStore | ServiceStore | ReviewStore | UserStore] = []
+        self._opened: list[Stores] = []
         self._opened_lock = threading.Lock()
         self._import_lock = threading.Lock()
         self._lists: LoadedLists | None = None
@@ -69,59 +66,21 @@ class ScreeningService:
         #: Indexes of past version sets (`as_of` requests), the most recent kept in memory.
         self.past = RecentScreeners(settings.as_of_indexes)
 
-    # Each thread gets its own connections: SQLite connections are not shared
+    # Each thread gets its own stores (own connections): SQLite connections are not shared
     # across threads, and WAL lets readers go on while an import writes.
-    def store(self) -> SqliteStore:
-        store: SqliteStore | None = getattr(self._local, "store", None)
-        if store is None:
-            store = SqliteStore(self.settings.store_path, create=False)
-            self._local.store = store
-            with self._opened_lock:
-                self._opened.append(store)
-        return store
-
-    def service_store(self) -> ServiceStore:
-        found: ServiceStore | None = getattr(self._local, "service", None)
+    def stores(self) -> Stores:
+        found: Stores | None = getattr(self._local, "stores", None)
         if found is None:
-            found = ServiceStore(self.settings.store_path, create=False)
-            self._local.service = found
+            found = open_stores(self.settings, create=False)
+            self._local.stores = found
             with self._opened_lock:
                 self._opened.append(found)
         return found
 
     def prepare(self) -> None:
-        """Create every table once, at start-up; the per-thread connections then only read and write."""
-        for opened in (
-            SqliteStore(self.settings.store_path),
-            ServiceStore(self.settings.store_path),
-            ReviewStore(self.settings.store_path),
-            UserStore(self.settings.store_path),
-            RuleStore(self.settings.store_path),
-        ):
-            opened.close()
-
-    def review_store(self) -> ReviewStore:
-        found: ReviewStore | None = getattr(self._local, "review", None)
-        if found is None:
-            found = ReviewStore(self.settings.store_path, four_eyes=self.settings.four_eyes, create=False)
-            self._local.review = found
-            with self._opened_lock:
-                self._opened.append(found)
-        return found
-
-    def user_store(self) -> UserStore:
-        found: UserStore | None = getattr(self._local, "users", None)
-        if found is None:
-            found = UserStore(
-                self.settings.store_path,
-                create=False,
-                idle_seconds=self.settings.session_idle_seconds,
-                absolute_seconds=self.settings.session_absolute_seconds,
-            )
-            self._local.users = found
-            with self._opened_lock:
-                self._opened.append(found)
-        return found
+        """Create every table once, at start-up; the per-thread stores then only read and write."""
+        with open_stores(self.settings) as stores:
+            stores.create_all()
 
     def close(self) -> None:
         with self._opened_lock:
@@ -142,17 +101,14 @@ class ScreeningService:
 
     def reload(self) -> LoadedLists | None:
         """Build the screener over the newest version of every source, then swap it in."""
-        store = self.store()
+        stores = self.stores()
+        store = stores.lists
         if not store.sources():
             return None
         screener, versions = screener_from_store(
             store, threshold=self.threshold, cache=self.settings.home / "index"
         )
-        rules = RuleStore(self.settings.store_path)
-        try:
-            book = rules.book()
-        finally:
-            rules.close()
+        book = stores.rules.book()
         self._generation += 1
         loaded = LoadedLists(
             screener, tuple(versions), datetime.now(UTC).isoformat(timespec="seconds"), self._generation, book
@@ -193,7 +149,7 @@ class ScreeningService:
             snapshot = parse_list(path, published=published, partial=partial)
             if snapshot.source != source:
                 raise ImportRejected(f"{path.name} is a {snapshot.source} list, not {source}")
-            result = self.store().import_snapshot(
+            result = self.stores().lists.import_snapshot(
                 snapshot, allow_shrink=allow_shrink, max_shrink=self.settings.max_shrink, actor=actor
             )
             self.reload()

@@ -21,7 +21,6 @@ from watchkeeper.api.service import LoadedLists, ScreeningService
 from watchkeeper.review.jobs import Subject, payment_subject, record_hits, shipment_subject
 from watchkeeper.screen.shipments import Shipment
 from watchkeeper.screen.vessels import VesselQuery
-from watchkeeper.store.rules import RuleStore
 
 #: Shipments per request.
 MAX_SHIPMENTS = 100
@@ -108,14 +107,10 @@ def trade_router(service: ScreeningService) -> APIRouter:
     @router.get("/rules", tags=["Trade"], response_model=list[RuleFileModel])
     def rules(caller: ReadCaller) -> list[RuleFileModel]:
         """Every stored version of every rule file (banned goods, embargoes, advisory vessels, red flags)."""
-        store = RuleStore(service.settings.store_path)
-        try:
-            return [
-                RuleFileModel(kind=f.kind, seq=f.seq, name=f.name, sha256=f.sha256, loaded_at=f.loaded_at)
-                for f in store.versions()
-            ]
-        finally:
-            store.close()
+        return [
+            RuleFileModel(kind=f.kind, seq=f.seq, name=f.name, sha256=f.sha256, loaded_at=f.loaded_at)
+            for f in service.stores().rules.versions()
+        ]
 
     return router
 
@@ -128,7 +123,7 @@ def _record_hits(
     actor: str,
 ) -> str:
     run_id, _ = record_hits(
-        service.review_store(),
+        service.stores().review,
         kind=kind,
         subjects=subjects,
         entities={e.id: e for e in loaded.screener.index.entities},

@@ -26,11 +26,11 @@ from starlette.concurrency import run_in_threadpool
 from watchkeeper.api.service import ScreeningService
 from watchkeeper.errors import NotFound, WatchkeeperError
 from watchkeeper.match.normalize import raw_tokens
-from watchkeeper.match.screener import ScreeningQuery, query_schema
+from watchkeeper.match.screener import ScreeningQuery
 from watchkeeper.model import diff_entities
 from watchkeeper.review.jobs import RescreenReport, rescreen
-from watchkeeper.review.store import CLOSED_STATES, OPEN_STATES
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.review_records import CLOSED_STATES, OPEN_STATES
 from watchkeeper.store.users import LoginThrottled, Session
 
 COOKIE = "wk_session"
@@ -43,7 +43,7 @@ T = TypeVar("T")
 
 async def in_thread(work: Callable[[], T]) -> T:
     """Run store work in a worker thread. The stores are per thread: `work` must fetch them itself
-    (`service.review_store()` inside it), so two requests never share a connection or a transaction."""
+    (`service.stores().review` inside it), so two requests never share a connection or a transaction."""
     return await run_in_threadpool(work)
 
 
@@ -58,7 +58,7 @@ class LoginRequired(Exception):
 
 def _session(request: Request, service: ScreeningService) -> Session:
     token = request.cookies.get(COOKIE)
-    session = service.user_store().session(token) if token else None
+    session = service.stores().users.session(token) if token else None
     if session is None:
         raise LoginRequired
     return session
@@ -99,7 +99,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
         address = request.client.host if request.client else ""
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         try:
-            found = await in_thread(lambda: service.user_store().login(username, password, address))
+            found = await in_thread(lambda: service.stores().users.login(username, password, address))
         except LoginThrottled as exc:
             refused = page(request, "login.html", None, message=f"{str(exc).capitalize()}.", error=True)
             refused.status_code = 429
@@ -127,7 +127,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
         session = await in_thread(lambda: _session(request, service))
         await _checked_form(request, session)
         token = request.cookies.get(COOKIE, "")
-        await in_thread(lambda: service.user_store().logout(token))
+        await in_thread(lambda: service.stores().users.logout(token))
         response = RedirectResponse("/ui/login", status_code=303)
         response.delete_cookie(
             COOKIE, path="/ui", httponly=True, samesite="lax", secure=service.settings.secure_cookies
@@ -139,7 +139,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
         request: Request, state: str = "open", list: str = "", min_score: str = "", since: str = ""
     ) -> HTMLResponse:
         session = _session(request, service)
-        review = service.review_store()
+        review = service.stores().review
         states = list_states(state)
         rows = []
         floor = _float(min_score)
@@ -158,7 +158,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
                 }
             )
         filters = {"state": state, "list": list, "min_score": min_score, "since": since}
-        sources = service.store().sources()
+        sources = service.stores().lists.sources()
         return page(
             request,
             "alerts.html",
@@ -178,8 +178,8 @@ def ui_router(service: ScreeningService) -> APIRouter:
     def _alert_view(
         request: Request, session: Session, alert_id: int, message: str, error: bool
     ) -> HTMLResponse:
-        review = service.review_store()
-        store = service.store()
+        review = service.stores().review
+        store = service.stores().lists
         alert = review.alert(alert_id)
         customer = review.customer(alert.customer_id)
         entity = store.entity(alert.entity_id)
@@ -225,7 +225,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
         form = await _checked_form(request, session)
         try:
             await in_thread(
-                lambda: service.review_store().decide(
+                lambda: service.stores().review.decide(
                     alert_id, form.get("outcome", ""), form.get("reason", ""), session.user.username
                 )
             )
@@ -243,7 +243,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
             message = "only a supervisor confirms a true match"
         else:
             try:
-                await in_thread(lambda: service.review_store().confirm(alert_id, session.user.username))
+                await in_thread(lambda: service.stores().review.confirm(alert_id, session.user.username))
             except ValueError as exc:
                 message = str(exc)
         if message:
@@ -261,12 +261,12 @@ def ui_router(service: ScreeningService) -> APIRouter:
         form = await _checked_form(request, session)
         try:
             loaded = service.require_lists()
-            query = ScreeningQuery(
-                name=form.get("name", ""),
-                schema=query_schema(form.get("type") or None),
-                birth_date=form.get("dob") or None,
-                country=form.get("country") or None,
-                identifier=form.get("identifier") or None,
+            query = ScreeningQuery.from_fields(
+                form.get("name"),
+                form.get("type"),
+                form.get("dob"),
+                form.get("country"),
+                form.get("identifier"),
             )
             results = await run_in_threadpool(loaded.screener.screen, query)
         except (ValueError, WatchkeeperError) as exc:
@@ -285,14 +285,16 @@ def ui_router(service: ScreeningService) -> APIRouter:
     @router.get("/lists", response_class=HTMLResponse)
     def lists_page(request: Request, message: str = "") -> HTMLResponse:
         session = _session(request, service)
-        store = service.store()
+        store = service.stores().lists
         sources = [{"name": s, "versions": store.versions(s)} for s in store.sources()]
         return page(request, "lists.html", session, nav="lists", sources=sources, message=message)
 
     @router.get("/lists/{source}/diff", response_class=HTMLResponse)
     def diff_page(request: Request, source: str, to: int | None = None) -> HTMLResponse:
         session = _session(request, service)
-        return page(request, "diff.html", session, nav="lists", diff=service.store().diff(source, None, to))
+        return page(
+            request, "diff.html", session, nav="lists", diff=service.stores().lists.diff(source, None, to)
+        )
 
     @router.post("/rescreen")
     async def rescreen_now(request: Request) -> Response:
@@ -303,8 +305,8 @@ def ui_router(service: ScreeningService) -> APIRouter:
 
         def rescreen_and_reload() -> RescreenReport:
             found = rescreen(
-                service.store(),
-                service.review_store(),
+                service.stores().lists,
+                service.stores().review,
                 home=service.settings.home,
                 actor=session.user.username,
             )
@@ -322,7 +324,7 @@ def ui_router(service: ScreeningService) -> APIRouter:
     @router.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request) -> HTMLResponse:
         session = _session(request, service)
-        log = AuditLog(service.review_store().db)
+        log = AuditLog(service.stores().review.db)
         entries = list(reversed(log.entries()))[:300]
         return page(request, "audit.html", session, nav="audit", report=log.verify(), entries=entries)
 
@@ -344,7 +346,7 @@ def _float(value: str) -> float | None:
 
 def _caption(service: ScreeningService, entity_id: str) -> str:
     try:
-        return service.store().entity(entity_id).caption
+        return service.stores().lists.entity(entity_id).caption
     except (NotFound, ValueError):
         return entity_id
 

@@ -21,7 +21,6 @@ from rich.markup import escape
 from watchkeeper import __version__
 from watchkeeper.errors import ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.settings import Settings
-from watchkeeper.store import SqliteStore
 
 app = typer.Typer(
     name="watchkeeper",
@@ -51,15 +50,6 @@ HomeOption = Annotated[
 def settings_for(home: Path | None) -> Settings:
     settings = Settings.from_env()
     return dataclasses.replace(settings, home=home) if home is not None else settings
-
-
-@contextmanager
-def open_store(settings: Settings) -> Iterator[SqliteStore]:
-    store = SqliteStore(settings.store_path)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _fail(exc: Exception) -> NoReturn:

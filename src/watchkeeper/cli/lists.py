@@ -16,7 +16,6 @@ from watchkeeper.cli.common import (
     app,
     emit_json,
     err,
-    open_store,
     out,
     parse_date_option,
     reported_errors,
@@ -25,8 +24,8 @@ from watchkeeper.cli.common import (
 from watchkeeper.errors import NotFound
 from watchkeeper.fetch import fetch_source
 from watchkeeper.jobs import summarise
-from watchkeeper.model import Entity, EntityChange, ListVersion
-from watchkeeper.settings import Settings
+from watchkeeper.model import EntityChange, ListVersion
+from watchkeeper.settings import Settings, open_stores
 from watchkeeper.sources import FORMATS, KNOWN_SOURCES, parse_list
 from watchkeeper.store import ListDiff, SqliteStore
 
@@ -34,9 +33,7 @@ lists_app = typer.Typer(
     help="Load, fetch and compare list versions. Without a subcommand: a table of loaded lists.",
     invoke_without_command=True,
 )
-entity_app = typer.Typer(help="Look at one listed entity.", no_args_is_help=True)
 app.add_typer(lists_app, name="lists")
-app.add_typer(entity_app, name="entity")
 
 
 # -- lists -------------------------------------------------------------------
@@ -112,7 +109,8 @@ def lists_overview(ctx: typer.Context, home: HomeOption = None, as_json: JsonFla
     if ctx.invoked_subcommand is not None:
         return
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         if as_json:
             emit_json([s.to_dict() for s in summarise(store, settings.max_list_age_days)])
             return
@@ -150,7 +148,8 @@ def lists_load(
     same file twice, or a list that shrank by more than 10%, is refused.
     """
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         snapshot = parse_list(
             path, source=source, published=parse_date_option(published, "--published"), partial=partial
         )
@@ -175,7 +174,8 @@ def lists_history(
 ) -> None:
     """Every version of one source, oldest first."""
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         versions = store.versions(source)
         if not versions:
             raise NotFound(f"no versions of source {source!r}")
@@ -227,7 +227,8 @@ def lists_diff(
 ) -> None:
     """What changed between two versions: a summary, then each entity added, removed or amended."""
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         diff = store.diff(source, from_version, to_version)
         if as_json:
             emit_json(
@@ -262,7 +263,8 @@ def lists_was_listed(
     Exit status 0 when it was listed, 3 when it was not.
     """
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         day = parse_date_option(on, "--on")
         assert day is not None
         answer = store.was_listed(entity_id, day)
@@ -317,7 +319,8 @@ def lists_fetch(
     and only then imported. URLs: WATCHKEEPER_URL_<SOURCE>, space-separated.
     """
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         results = []
         for source in sources or sorted(settings.urls):
             outcome = fetch_source(
@@ -355,54 +358,3 @@ def lists_formats() -> None:
     for fmt in FORMATS:
         table.add_row(fmt.name, fmt.default_source, fmt.description)
     out.print(table)
-
-
-# -- entity ------------------------------------------------------------------
-
-
-def _entity_table(entity: Entity) -> Table:
-    table = Table(
-        title=f"{entity.id} — {entity.caption} ({entity.schema})", title_justify="left", show_header=False
-    )
-    table.add_column("field", style="bold")
-    table.add_column("values")
-    for prop, values in sorted(entity.properties.items()):
-        table.add_row(prop, "\n".join(values))
-    for doc in entity.documents:
-        detail = " ".join(x for x in (doc.number, f"({doc.country})" if doc.country else "", doc.note) if x)
-        table.add_row(doc.label or doc.kind, detail)
-    return table
-
-
-@entity_app.command("show")
-def entity_show(
-    entity_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Entity id, e.g. ofac-sdn:26243 or un:KPi.033.")
-    ],
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Show the entity as listed on this date.")
-    ] = None,
-    record: Annotated[bool, typer.Option(help="Also print the publisher's original record.")] = False,
-    home: HomeOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """One entity with every field, as listed now or on a past date, and its listing history."""
-    settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
-        entity = store.entity(entity_id, parse_date_option(as_of, "--as-of"))
-        history = store.history(entity_id)
-        if as_json:
-            emit_json(
-                {
-                    "entity": entity.to_dict(),
-                    "history": [
-                        {"from": f.to_dict(), "until": u.to_dict() if u else None} for f, u, _ in history
-                    ],
-                }
-            )
-            return
-        out.print(_entity_table(entity))
-        for since, until, _ in history:
-            out.print(f"  {since.label} → {until.label if until else 'current'}", highlight=False)
-        if record:
-            out.print(entity.record, highlight=False, markup=False)

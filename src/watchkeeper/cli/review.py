@@ -17,7 +17,6 @@ from watchkeeper.cli.common import (
     app,
     emit_json,
     err,
-    open_store,
     out,
     reported_errors,
     settings_for,
@@ -26,9 +25,9 @@ from watchkeeper.cli.screening import ThresholdOption, UserOption, acting_user
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.review.jobs import reproduce, rescreen
-from watchkeeper.review.store import OPEN_STATES, OUTCOMES, ReviewStore
-from watchkeeper.settings import Settings
+from watchkeeper.settings import open_stores
 from watchkeeper.store.audit import AuditCheckpoint, AuditLog
+from watchkeeper.store.review_records import OPEN_STATES, OUTCOMES
 
 alerts_app = typer.Typer(
     help="Alerts raised by recorded runs: list, show, decide, confirm.", invoke_without_command=True
@@ -43,10 +42,6 @@ app.add_typer(audit_app, name="audit")
 TAMPERED_EXIT = 4
 
 
-def _review(settings: Settings) -> ReviewStore:
-    return ReviewStore(settings.store_path, four_eyes=settings.four_eyes)
-
-
 @alerts_app.callback()
 def alerts_overview(
     ctx: typer.Context,
@@ -58,11 +53,9 @@ def alerts_overview(
     """Alerts, oldest first: state, customer, listed entity, score. Default: the open ones."""
     if ctx.invoked_subcommand is not None:
         return
-    review = _review(settings_for(home))
-    try:
+    with open_stores(settings_for(home)) as stores:
+        review = stores.review
         alerts = review.alerts(state or list(OPEN_STATES), entity_id=entity)
-    finally:
-        review.close()
     if as_json:
         emit_json([a.to_dict() for a in alerts])
         return
@@ -86,12 +79,9 @@ def alerts_decide(
     """Decide an alert. A false positive puts the pair on the good-guy list until the entity changes;
     with four-eyes review (WATCHKEEPER_FOUR_EYES=1) a true match or a false positive waits for a second
     user's `confirm`."""
-    with reported_errors():
-        review = _review(settings_for(home))
-        try:
-            alert = review.decide(alert_id, outcome, reason, acting_user(user))
-        finally:
-            review.close()
+    with reported_errors(), open_stores(settings_for(home)) as stores:
+        review = stores.review
+        alert = review.decide(alert_id, outcome, reason, acting_user(user))
     if as_json:
         emit_json(alert.to_dict())
         return
@@ -105,12 +95,9 @@ def alerts_confirm(
     home: HomeOption = None,
 ) -> None:
     """Confirm another user's true-match decision (four-eyes review)."""
-    with reported_errors():
-        review = _review(settings_for(home))
-        try:
-            alert = review.confirm(alert_id, acting_user(user))
-        finally:
-            review.close()
+    with reported_errors(), open_stores(settings_for(home)) as stores:
+        review = stores.review
+        alert = review.confirm(alert_id, acting_user(user))
     out.print(f"alert {alert.id} is now {alert.state}", highlight=False)
 
 
@@ -121,13 +108,10 @@ def alerts_show(
     as_json: JsonFlag = False,
 ) -> None:
     """One alert with its decisions."""
-    with reported_errors():
-        review = _review(settings_for(home))
-        try:
-            alert = review.alert(alert_id)
-            decisions = review.decisions(alert_id)
-        finally:
-            review.close()
+    with reported_errors(), open_stores(settings_for(home)) as stores:
+        review = stores.review
+        alert = review.alert(alert_id)
+        decisions = review.decisions(alert_id)
     if as_json:
         emit_json({**alert.to_dict(), "decisions": [d.__dict__ for d in decisions]})
         return
@@ -175,20 +159,18 @@ def rescreen_command(
             )
             raise typer.Exit(2)
         marks[found.group(1)] = int(found.group(2))
-    with reported_errors(), open_store(settings) as store:
-        review = _review(settings)
-        try:
-            report = rescreen(
-                store,
-                review,
-                home=settings.home,
-                actor=acting_user(user),
-                since=marks or None,
-                full=full,
-                threshold=threshold,
-            )
-        finally:
-            review.close()
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
+        review = stores.review
+        report = rescreen(
+            store,
+            review,
+            home=settings.home,
+            actor=acting_user(user),
+            since=marks or None,
+            full=full,
+            threshold=threshold,
+        )
     if as_json:
         emit_json(report.to_dict())
         return
@@ -218,12 +200,10 @@ def runs_reproduce(
     pairs that differ, and whether the matching code changed since).
     """
     settings = settings_for(home)
-    with reported_errors(), open_store(settings) as store:
-        review = _review(settings)
-        try:
-            found = reproduce(store, review, run_id, settings.home)
-        finally:
-            review.close()
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
+        review = stores.review
+        found = reproduce(store, review, run_id, settings.home)
     if as_json:
         emit_json(found.to_dict())
     else:
@@ -246,11 +226,9 @@ def runs_command(ctx: typer.Context, home: HomeOption = None, as_json: JsonFlag 
     """Recorded screening runs: kind, who, list versions, matcher, threshold, rows, alerts."""
     if ctx.invoked_subcommand is not None:
         return
-    review = _review(settings_for(home))
-    try:
+    with open_stores(settings_for(home)) as stores:
+        review = stores.review
         runs = review.runs()
-    finally:
-        review.close()
     if as_json:
         emit_json([r.__dict__ for r in runs])
         return
@@ -281,12 +259,10 @@ def audit_overview(
     """The newest audit entries: when, who, what, on what."""
     if ctx.invoked_subcommand is not None:
         return
-    review = _review(settings_for(home))
-    try:
+    with open_stores(settings_for(home)) as stores:
+        review = stores.review
         log = AuditLog(review.db)
         entries = log.entries()[-last:]
-    finally:
-        review.close()
     if as_json:
         emit_json([e.to_dict() for e in entries])
         return
@@ -309,11 +285,9 @@ def audit_checkpoint(
     after them; they cannot change a hash already printed, e-mailed or filed
     in a ticket. `audit verify --checkpoint FILE` proves nothing before it changed.
     """
-    review = _review(settings_for(home))
-    try:
+    with open_stores(settings_for(home)) as stores:
+        review = stores.review
         checkpoint = AuditLog(review.db).checkpoint()
-    finally:
-        review.close()
     text = json.dumps(checkpoint.to_dict(), indent=2)
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
@@ -341,11 +315,9 @@ def audit_verify(
                 )
             except (OSError, json.JSONDecodeError) as exc:
                 raise InvalidInput(f"{checkpoint_file}: cannot read the checkpoint: {exc}") from None
-    review = _review(settings_for(home))
-    try:
+    with open_stores(settings_for(home)) as stores:
+        review = stores.review
         report = AuditLog(review.db).verify(checkpoint)
-    finally:
-        review.close()
     if as_json:
         emit_json(
             {
@@ -375,9 +347,7 @@ def audit_export(
     home: HomeOption = None,
 ) -> None:
     """Write every audit entry, with its hashes, to a CSV file."""
-    review = _review(settings_for(home))
-    try:
+    with open_stores(settings_for(home)) as stores:
+        review = stores.review
         count = AuditLog(review.db).export_csv(path)
-    finally:
-        review.close()
     out.print(f"{count} entries → {path}", highlight=False)

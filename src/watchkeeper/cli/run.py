@@ -14,7 +14,6 @@ from watchkeeper.cli.common import (
     JsonFlag,
     app,
     emit_json,
-    open_store,
     out,
     reported_errors,
     settings_for,
@@ -22,7 +21,7 @@ from watchkeeper.cli.common import (
 from watchkeeper.cli.lists import print_changes, print_summary
 from watchkeeper.jobs import SAMPLE_CUSTOMERS, bundled_data_dir, load_bundled, load_bundled_rules, summarise
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
-from watchkeeper.store.rules import RuleStore
+from watchkeeper.settings import open_stores
 
 
 @app.command()
@@ -40,13 +39,11 @@ def run(
     settings = settings_for(home)
     data_dir = data or bundled_data_dir()
     customers = data_dir / SAMPLE_CUSTOMERS if screen_sample and not as_json else None
-    with reported_errors(), open_store(settings) as store:
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.lists
         outcomes = load_bundled(store, data_dir)
-        rules = RuleStore(settings.store_path)
-        try:
-            outcomes += load_bundled_rules(rules, data_dir)
-        finally:
-            rules.close()
+        rules = stores.rules
+        outcomes += load_bundled_rules(rules, data_dir)
         summaries = summarise(store, settings.max_list_age_days)
         if as_json:
             emit_json(

@@ -19,23 +19,22 @@ from watchkeeper.cli.common import (
     app,
     emit_json,
     err,
-    open_store,
     out,
     parse_date_option,
     reported_errors,
     settings_for,
 )
-from watchkeeper.match.evaluate import evaluate, read_labelled
 from watchkeeper.match.screener import (
     DEFAULT_THRESHOLD,
     Screener,
     ScreeningQuery,
-    query_schema,
     token_summary,
 )
 from watchkeeper.model import ListVersion
 from watchkeeper.screen.batch import run_batch
+from watchkeeper.screen.evaluate import evaluate, read_labelled
 from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.settings import open_stores
 
 ListsOption = Annotated[
     str | None,
@@ -78,7 +77,8 @@ def _load(
 ) -> tuple[Screener, list[ListVersion]]:
     settings = settings_for(home)
     day: date | None = parse_date_option(as_of, "--as-of")
-    with open_store(settings) as store:
+    with open_stores(settings) as stores:
+        store = stores.lists
         return screener_from_store(store, _lists(lists), day, threshold, cache=settings.home / "index")
 
 
@@ -109,9 +109,7 @@ def screen(
     unmatched, and the evidence from birth date, country and identifiers.
     """
     with reported_errors():
-        query = ScreeningQuery(
-            name=name, schema=query_schema(type_), birth_date=dob, country=country, identifier=identifier
-        )
+        query = ScreeningQuery.from_fields(name, type_, dob, country, identifier)
         screener, versions = _load(home, lists, as_of, threshold)
         matches = screener.screen(query, limit=limit)
         if as_json:
@@ -252,23 +250,20 @@ def batch(
                 err.print(f"[red]{summary.errors:,} rows could not be screened[/]: see {where}")
         if record:
             from watchkeeper.review.jobs import record_batch  # noqa: PLC0415
-            from watchkeeper.review.store import ReviewStore  # noqa: PLC0415
 
             settings = settings_for(home)
-            review = ReviewStore(settings.store_path, four_eyes=settings.four_eyes)
-            try:
-                with open_store(settings) as store:
-                    run_id, outcome = record_batch(
-                        store,
-                        review,
-                        input_csv=input_csv,
-                        alerts_csv=output,
-                        versions=[v.to_dict() for v in versions],
-                        threshold=threshold,
-                        actor=acting_user(user),
-                    )
-            finally:
-                review.close()
+            with open_stores(settings) as stores:
+                review = stores.review
+                store = stores.lists
+                run_id, outcome = record_batch(
+                    store,
+                    review,
+                    input_csv=input_csv,
+                    alerts_csv=output,
+                    versions=[v.to_dict() for v in versions],
+                    threshold=threshold,
+                    actor=acting_user(user),
+                )
             if not as_json:
                 out.print(
                     f"Recorded run {run_id}: {len(outcome.raised)} new alerts, "

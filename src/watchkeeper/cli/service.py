@@ -21,7 +21,8 @@ from watchkeeper.cli.common import (
     settings_for,
 )
 from watchkeeper.errors import InvalidInput
-from watchkeeper.store.service import SCOPES, ServiceStore
+from watchkeeper.settings import open_stores
+from watchkeeper.store.service import SCOPES
 
 keys_app = typer.Typer(
     help="API keys for the HTTP service: `Authorization: ApiKey <token>`.", no_args_is_help=True
@@ -103,22 +104,12 @@ def keys_create(
     keys an expiry and rotate them (`keys rotate`) before it comes.
     """
     settings = settings_for(home)
-    with reported_errors():
+    with reported_errors(), open_stores(settings) as stores:
         if owner:
-            from watchkeeper.store.users import UserStore  # noqa: PLC0415
-
-            users = UserStore(settings.store_path)
-            try:
-                users.user(owner)  # a key acts for an existing user, named in the audit trail
-            finally:
-                users.close()
-        store = ServiceStore(settings.store_path)
-        try:
-            key, token = store.create_key(
-                scope, label, owner, expires_at=parse_expiry(expires) if expires else None
-            )
-        finally:
-            store.close()
+            stores.users.user(owner)  # a key acts for an existing user, named in the audit trail
+        key, token = stores.service.create_key(
+            scope, label, owner, expires_at=parse_expiry(expires) if expires else None
+        )
     if as_json:
         emit_json({**key.to_dict(), "token": token})
         return
@@ -133,11 +124,9 @@ def keys_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     """Every key: id, the token's first letters (to recognise a key seen in a config file), scope,
     label, owner, created, expires, last used, revoked. Tokens are never shown again."""
     settings = settings_for(home)
-    store = ServiceStore(settings.store_path)
-    try:
+    with open_stores(settings) as stores:
+        store = stores.service
         keys = store.keys()
-    finally:
-        store.close()
     if as_json:
         emit_json([k.to_dict() for k in keys])
         return
@@ -173,12 +162,9 @@ def keys_rotate(
     Deploy the new token, then let the old one lapse: no call fails in between.
     """
     settings = settings_for(home)
-    with reported_errors():
-        store = ServiceStore(settings.store_path)
-        try:
-            key, token, old = store.rotate_key(key_id, grace=parse_duration(grace))
-        finally:
-            store.close()
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.service
+        key, token, old = store.rotate_key(key_id, grace=parse_duration(grace))
     if as_json:
         emit_json({**key.to_dict(), "token": token, "replaces": old.to_dict()})
         return
@@ -196,12 +182,9 @@ def keys_revoke(
 ) -> None:
     """Revoke a key: calls with it get 401 from now on."""
     settings = settings_for(home)
-    with reported_errors():
-        store = ServiceStore(settings.store_path)
-        try:
-            key = store.revoke_key(key_id)
-        finally:
-            store.close()
+    with reported_errors(), open_stores(settings) as stores:
+        store = stores.service
+        key = store.revoke_key(key_id)
     if as_json:
         emit_json(key.to_dict())
         return
@@ -230,28 +213,20 @@ def users_create(
     import getpass  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    from watchkeeper.store.users import UserStore  # noqa: PLC0415
-
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
-    with reported_errors():
-        store = UserStore(settings_for(home).store_path)
-        try:
-            created = store.create(username, role, password, actor=user or getpass.getuser())
-        finally:
-            store.close()
+    with reported_errors(), open_stores(settings_for(home)) as stores:
+        store = stores.users
+        created = store.create(username, role, password, actor=user or getpass.getuser())
     out.print(f"Created {created.role} {created.username}.", highlight=False)
 
 
 @users_app.command("list")
 def users_list(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     """Every user with role and creation date."""
-    from watchkeeper.store.users import UserStore  # noqa: PLC0415
 
-    store = UserStore(settings_for(home).store_path)
-    try:
+    with open_stores(settings_for(home)) as stores:
+        store = stores.users
         users = store.users()
-    finally:
-        store.close()
     if as_json:
         emit_json([u.__dict__ for u in users])
         return
@@ -281,16 +256,11 @@ def users_change(
     import getpass  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    from watchkeeper.store.users import UserStore  # noqa: PLC0415
-
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with reported_errors():
-        store = UserStore(settings_for(home).store_path)
-        try:
-            changed = store.change(
-                username, actor=user or getpass.getuser(), role=role, password=password, disabled=disable
-            )
-        finally:
-            store.close()
+    with reported_errors(), open_stores(settings_for(home)) as stores:
+        store = stores.users
+        changed = store.change(
+            username, actor=user or getpass.getuser(), role=role, password=password, disabled=disable
+        )
     state = "disabled" if changed.disabled else "active"
     out.print(f"{changed.username}: {changed.role}, {state}.", highlight=False)

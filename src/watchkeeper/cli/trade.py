@@ -32,7 +32,7 @@ from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.payments import PaymentScreener
 from watchkeeper.screen.shipments import ShipmentScreener, read_shipments
 from watchkeeper.screen.vessels import VesselQuery, VesselScreener
-from watchkeeper.store.rules import RuleStore
+from watchkeeper.settings import open_stores
 
 payments_app = typer.Typer(help="Screen payment messages: ISO 20022 pacs.008 / pain.001, SWIFT MT103.")
 vessels_app = typer.Typer(help="Screen vessels by IMO number, name, MMSI or call sign.")
@@ -51,11 +51,9 @@ HELD_EXIT = 3
 
 
 def _rules(home: Path | None) -> RuleBook:
-    store = RuleStore(settings_for(home).store_path)
-    try:
+    with open_stores(settings_for(home)) as stores:
+        store = stores.rules
         return store.book()
-    finally:
-        store.close()
 
 
 RecordFlag = Annotated[
@@ -74,11 +72,10 @@ def _record(
     user: str,
 ) -> None:
     from watchkeeper.review.jobs import record_hits  # noqa: PLC0415
-    from watchkeeper.review.store import ReviewStore  # noqa: PLC0415
 
     settings = settings_for(home)
-    review = ReviewStore(settings.store_path, four_eyes=settings.four_eyes)
-    try:
+    with open_stores(settings) as stores:
+        review = stores.review
         run_id, outcome = record_hits(
             review,
             kind=kind,
@@ -88,8 +85,6 @@ def _record(
             threshold=threshold,
             actor=acting_user(user),
         )
-    finally:
-        review.close()
     err.print(f"Recorded run {run_id}: {len(outcome.raised)} new alerts.", highlight=False)
 
 
@@ -244,11 +239,9 @@ def rules_overview(ctx: typer.Context, home: HomeOption = None, as_json: JsonFla
     """The rule files loaded, every version of each kind; `rules load KIND FILE` adds one."""
     if ctx.invoked_subcommand is not None:
         return
-    store = RuleStore(settings_for(home).store_path)
-    try:
+    with open_stores(settings_for(home)) as stores:
+        store = stores.rules
         versions = store.versions()
-    finally:
-        store.close()
     if as_json:
         emit_json(
             [
@@ -271,12 +264,9 @@ def rules_load(
     as_json: JsonFlag = False,
 ) -> None:
     """Store a new version of a rule file, after reading it completely (a bad line is refused, named)."""
-    with reported_errors():
-        store = RuleStore(settings_for(home).store_path)
-        try:
-            loaded = store.import_file(kind, path)
-        finally:
-            store.close()
+    with reported_errors(), open_stores(settings_for(home)) as stores:
+        store = stores.rules
+        loaded = store.import_file(kind, path)
     if as_json:
         emit_json({"kind": loaded.kind, "seq": loaded.seq, "name": loaded.name, "sha256": loaded.sha256})
         return

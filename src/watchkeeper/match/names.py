@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from watchkeeper.match.hangul import TokenForms
 from watchkeeper.match.normalize import name_tokens
 from watchkeeper.match.phonetic import skeleton
-from watchkeeper.match.translit import TokenForms, latin_token_forms, script_of
+from watchkeeper.match.translit import latin_token_forms, script_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,32 @@ class ScreeningQuery:
     identifier: str | None = None
     id: str = ""
 
+    @classmethod
+    def from_fields(
+        cls,
+        name: str | None,
+        type: str | None = None,
+        dob: str | None = None,
+        country: str | None = None,
+        identifier: str | None = None,
+        id: str = "",
+    ) -> ScreeningQuery:
+        """The one way a party given as plain fields (CLI option, CSV row, form, JSON body) becomes a
+        query: surrounding blanks dropped, an empty field is no field, the type read by `query_schema`
+        (an unknown type is refused). `check_query` judges the rest when it is screened."""
+
+        def field(value: str | None) -> str | None:
+            return (value or "").strip() or None
+
+        return cls(
+            name=(name or "").strip(),
+            schema=query_schema(field(type)),
+            birth_date=field(dob),
+            country=field(country),
+            identifier=field(identifier),
+            id=(id or "").strip(),
+        )
+
 
 def check_query(query: ScreeningQuery) -> None:
     """Refuse a query that cannot be screened as asked, naming the field.

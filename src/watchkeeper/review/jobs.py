@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import hashlib
 import json
-import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,18 +15,16 @@ from watchkeeper.errors import InvalidInput
 from watchkeeper.match.screener import DEFAULT_THRESHOLD
 from watchkeeper.model import Entity
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
-from watchkeeper.review.store import ONE_OFF_KINDS, Customer, RecordOutcome, ReviewStore, finding
+from watchkeeper.review.runs import RunRecorder, record_run
 from watchkeeper.screen.batch import OUTPUT_HEADER
 from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.loader import matcher_fingerprint, screener_for_versions, screener_from_store
 from watchkeeper.screen.payments import PaymentVerdict
 from watchkeeper.screen.shipments import ShipmentVerdict
 from watchkeeper.spreadsheet import original_cell
+from watchkeeper.store.review import ReviewStore
+from watchkeeper.store.review_records import ONE_OFF_KINDS, Customer, RecordOutcome, finding
 from watchkeeper.store.sqlite import SqliteStore
-
-
-def new_run_id(kind: str) -> str:
-    return f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
 
 def read_customers(path: Path) -> list[Customer]:
@@ -58,12 +55,7 @@ def record_batch(
     actor: str,
 ) -> tuple[str, RecordOutcome]:
     """A finished batch becomes a run: its customers, its results and the alerts they raise."""
-    run_id = new_run_id("batch")
-    review.start_run(
-        run_id, kind="batch", actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
-    )
     customers = read_customers(input_csv)
-    review.save_customers(customers, run_id, actor)
     entities: dict[str, Entity] = {}
     found = []
     with alerts_csv.open(encoding="utf-8", newline="") as handle:
@@ -75,9 +67,15 @@ def record_batch(
             if entity_id not in entities:
                 entities[entity_id] = lists.entity(entity_id)
             found.append((query_id, entities[entity_id], float(score), json.loads(explanation)))
-    outcome = review.record(run_id, actor, found)
-    review.finish_run(run_id, actor, rows=len(customers), alerts=len(found))
-    return run_id, outcome
+    return record_run(
+        review,
+        kind="batch",
+        actor=actor,
+        versions=versions,
+        threshold=threshold,
+        subjects=customers,
+        found=found,
+    )
 
 
 @dataclass(frozen=True)
@@ -143,13 +141,11 @@ def rescreen(
             elif change.kind == "removed":
                 removed.append((change.entity_id, latest.label))
     screener, versions = screener_from_store(lists, threshold=threshold, cache=home / "index")
-    run_id = new_run_id("rescreen")
-    review.start_run(
-        run_id,
+    run = RunRecorder.start(
+        review,
         kind="rescreen-full" if full else "rescreen",
         actor=actor,
-        lists=[v.to_dict() for v in versions],
-        matcher=matcher_fingerprint(),
+        versions=[v.to_dict() for v in versions],
         threshold=threshold,
     )
     targets = list(changed.values())
@@ -163,18 +159,16 @@ def rescreen(
         delta = delta_rescreen(screener, index, targets) if targets else None
         results, screened = (delta.results, delta.screened) if delta else ([], 0)
         stored = len(index)
-    outcome = review.record(run_id, actor, [finding(c, m) for c, m in results])
+    outcome = run.findings([finding(c, m) for c, m in results])
     delisted: list[int] = []
     for entity_id, label in removed:
         delisted += review.close_delisted([entity_id], label)
     with review.transaction():
         for source, seq in marks.items():
             review.set_rescreen_mark(source, seq)
-    review.finish_run(
-        run_id, actor, rows=stored, alerts=len(results), note=f"{len(targets)} changed entities"
-    )
+    run.finish(rows=stored, alerts=len(results), note=f"{len(targets)} changed entities")
     return RescreenReport(
-        run_id,
+        run.run_id,
         "full" if full else "delta",
         len(targets),
         len(removed),
@@ -242,15 +236,6 @@ def record_hits(
     Hits on rules rather than listed entities (embargoes, goods, red flags) are counted in the
     run's note; their verdict is in the screening answer.
     """
-    run_id = new_run_id(kind)
-    review.start_run(
-        run_id, kind=kind, actor=actor, lists=versions, matcher=matcher_fingerprint(), threshold=threshold
-    )
-    review.save_customers(
-        [Customer(id=s.id, name=s.description, type=kind, identifier=s.reference) for s in subjects],
-        run_id,
-        actor,
-    )
     found = []
     other = 0
     for subject in subjects:
@@ -267,15 +252,16 @@ def record_hits(
                 **hit.explanation,
             }
             found.append((subject_id, entity, hit.score, detail))
-    outcome = review.record(run_id, actor, found)
-    review.finish_run(
-        run_id,
-        actor,
-        rows=len(subjects),
-        alerts=len(found),
+    return record_run(
+        review,
+        kind=kind,
+        actor=actor,
+        versions=versions,
+        threshold=threshold,
+        subjects=[Customer(id=s.id, name=s.description, type=kind, identifier=s.reference) for s in subjects],
+        found=found,
         note=f"{other} hits on rules (embargo, goods, flags)",
     )
-    return run_id, outcome
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from watchkeeper.match.screener import (
     query_schema,
 )
 from watchkeeper.model import Entity, EntityBuilder
-from watchkeeper.review.store import Customer
 from watchkeeper.screen.loader import load_pickle, save_pickle
+from watchkeeper.store.review_records import Customer
 
 #: Customers a changed name may pull in, and how much of the listed name's weight they must share
 #: (screening asks 0.35 of the query's): chosen so that a delta re-screen raises exactly the alerts

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 from watchkeeper.errors import ListFormatError, WatchkeeperError
-from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query, query_schema
+from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query
 from watchkeeper.spreadsheet import safe_row
 
 OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
@@ -101,13 +101,8 @@ def _parse_row(line: int, record: dict[str, str | None]) -> _Row:
     if not query_id:
         return _Row(line, None, "empty id")
     try:
-        query = ScreeningQuery(
-            name=name,
-            schema=query_schema(get("type")),
-            birth_date=get("dob") or None,
-            country=get("country") or None,
-            identifier=identifier or None,
-            id=query_id,
+        query = ScreeningQuery.from_fields(
+            name, get("type"), get("dob"), get("country"), identifier, query_id
         )
         check_query(query)
     except ValueError as exc:

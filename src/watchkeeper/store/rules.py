@@ -38,10 +38,10 @@ _COLUMNS = "kind, seq, name, sha256, loaded_at, text"
 
 
 class RuleStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = str(path)
-        self._db = connect(path, _DDL)
-        self._audit = AuditLog(self._db)  # creates its table now, never inside an import
+        self._db = connect(path, _DDL, create=create)
+        self._audit = AuditLog(self._db, create=create)  # its table is created now, never inside an import
 
     def close(self) -> None:
         self._db.close()

@@ -10,7 +10,6 @@ state of any entity in any version is one indexed lookup.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
@@ -23,80 +22,7 @@ from watchkeeper.sources.base import ListSnapshot, PendingEntity, paused_gc
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
 from watchkeeper.store.db import connect, transaction
-
-SCHEMA_VERSION = 1
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS list_version (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    published TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    record_count INTEGER NOT NULL,
-    listed_count INTEGER NOT NULL,
-    partial INTEGER NOT NULL,
-    path TEXT NOT NULL,
-    format TEXT NOT NULL,
-    added INTEGER NOT NULL,
-    removed INTEGER NOT NULL,
-    amended INTEGER NOT NULL,
-    UNIQUE (source, seq),
-    UNIQUE (source, sha256)
-);
-CREATE TABLE IF NOT EXISTS entity_state (
-    hash TEXT PRIMARY KEY,
-    entity_id TEXT NOT NULL,
-    schema TEXT NOT NULL,
-    caption TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS membership (
-    source TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    hash TEXT NOT NULL REFERENCES entity_state (hash),
-    record_key TEXT NOT NULL,
-    from_seq INTEGER NOT NULL,
-    to_seq INTEGER,
-    PRIMARY KEY (entity_id, from_seq)
-);
-CREATE INDEX IF NOT EXISTS membership_by_source ON membership (source, from_seq, to_seq);
-CREATE TABLE IF NOT EXISTS change (
-    source TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    entity_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    caption TEXT NOT NULL,
-    fields TEXT NOT NULL,
-    PRIMARY KEY (source, seq, entity_id)
-);
-"""
-
-_VERSION_COLUMNS = (
-    "source, seq, published, sha256, imported_at, record_count, listed_count, partial, path, format, "
-    "added, removed, amended"
-)
-
-
-def _version(row: sqlite3.Row | tuple[object, ...]) -> ListVersion:
-    values = tuple(row)
-    return ListVersion(
-        source=str(values[0]),
-        seq=int(str(values[1])),
-        published=date.fromisoformat(str(values[2])),
-        sha256=str(values[3]),
-        imported_at=str(values[4]),
-        record_count=int(str(values[5])),
-        listed_count=int(str(values[6])),
-        partial=bool(values[7]),
-        path=str(values[8]),
-        format=str(values[9]),
-        added=int(str(values[10])),
-        removed=int(str(values[11])),
-        amended=int(str(values[12])),
-    )
+from watchkeeper.store.list_schema import LIST_DDL, SCHEMA_VERSION, VERSION_COLUMNS, version_from_row
 
 
 class SqliteStore:
@@ -107,7 +33,7 @@ class SqliteStore:
         thread with `create=False`: no schema statements, which take locks that would make
         a burst of new threads wait on each other."""
         self.path = str(path)
-        self._db = connect(path, _DDL, create=create)
+        self._db = connect(path, LIST_DDL, create=create)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._audit = AuditLog(self._db, create=create)  # its table is created now, never inside an import
@@ -211,7 +137,7 @@ class SqliteStore:
                 amended=len(amended),
             )
             self._db.execute(
-                f"INSERT INTO list_version ({_VERSION_COLUMNS}) VALUES ({','.join('?' * 13)})",
+                f"INSERT INTO list_version ({VERSION_COLUMNS}) VALUES ({','.join('?' * 13)})",
                 tuple(version.to_dict().values()),
             )
             self._db.executemany(
@@ -274,11 +200,11 @@ class SqliteStore:
 
     def _reject_duplicate(self, snapshot: ListSnapshot) -> None:
         row = self._db.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND sha256 = ?",
+            f"SELECT {VERSION_COLUMNS} FROM list_version WHERE source = ? AND sha256 = ?",
             (snapshot.source, snapshot.sha256),
         ).fetchone()
         if row is not None:
-            version = _version(row)
+            version = version_from_row(row)
             raise AlreadyImported(
                 f"{snapshot.path}: this file (sha256 {snapshot.sha256[:12]}…) was already imported "
                 f"as {version.label} on {version.imported_at}"
@@ -300,19 +226,19 @@ class SqliteStore:
 
     def _latest(self, source: str) -> ListVersion | None:
         row = self._db.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? ORDER BY seq DESC LIMIT 1",
+            f"SELECT {VERSION_COLUMNS} FROM list_version WHERE source = ? ORDER BY seq DESC LIMIT 1",
             (source,),
         ).fetchone()
-        return _version(row) if row else None
+        return version_from_row(row) if row else None
 
     def sources(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM list_version ORDER BY source")]
 
     def versions(self, source: str) -> list[ListVersion]:
         rows = self._db.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? ORDER BY seq", (source,)
+            f"SELECT {VERSION_COLUMNS} FROM list_version WHERE source = ? ORDER BY seq", (source,)
         ).fetchall()
-        return [_version(r) for r in rows]
+        return [version_from_row(r) for r in rows]
 
     def version(self, source: str, seq: int | None = None) -> ListVersion:
         if seq is None:
@@ -323,20 +249,20 @@ class SqliteStore:
         if not 0 <= seq < 1 << 62:  # SQLite integers are 64-bit; no version has such a number
             raise NotFound(f"source {source!r} has no version {seq}")
         row = self._db.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND seq = ?", (source, seq)
+            f"SELECT {VERSION_COLUMNS} FROM list_version WHERE source = ? AND seq = ?", (source, seq)
         ).fetchone()
         if row is None:
             raise NotFound(f"source {source!r} has no version {seq}")
-        return _version(row)
+        return version_from_row(row)
 
     def version_on(self, source: str, on: date) -> ListVersion | None:
         """The version in force on a date: the newest published on or before it."""
         row = self._db.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM list_version WHERE source = ? AND published <= ? "
+            f"SELECT {VERSION_COLUMNS} FROM list_version WHERE source = ? AND published <= ? "
             "ORDER BY seq DESC LIMIT 1",
             (source, on.isoformat()),
         ).fetchone()
-        return _version(row) if row else None
+        return version_from_row(row) if row else None
 
     # -- entities ---------------------------------------------------------
 

@@ -11,205 +11,37 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from watchkeeper.errors import InvalidInput, NotFound
-from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery, query_schema
-from watchkeeper.model import Entity, FieldChange, diff_entities
+from watchkeeper.model import Entity, diff_entities
+from watchkeeper.store.alert_decisions import ALERT_COLUMNS, AlertDecisions
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.db import connect, transaction
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS run (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    lists TEXT NOT NULL,
-    matcher TEXT NOT NULL,
-    threshold REAL NOT NULL,
-    rows INTEGER NOT NULL DEFAULT 0,
-    alerts INTEGER NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS customer (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    type TEXT NOT NULL,
-    dob TEXT NOT NULL,
-    country TEXT NOT NULL,
-    identifier TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS run_input (
-    run_id TEXT NOT NULL REFERENCES run (id),
-    customer_id TEXT NOT NULL,
-    query TEXT NOT NULL,
-    PRIMARY KEY (run_id, customer_id)
-);
-CREATE TABLE IF NOT EXISTS result (
-    run_id TEXT NOT NULL REFERENCES run (id),
-    customer_id TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    score REAL NOT NULL,
-    explanation TEXT NOT NULL,
-    PRIMARY KEY (run_id, customer_id, entity_id)
-);
-CREATE TABLE IF NOT EXISTS alert (
-    id INTEGER PRIMARY KEY,
-    customer_id TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    score REAL NOT NULL,
-    entity_hash TEXT NOT NULL,
-    raised_run TEXT NOT NULL,
-    last_run TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    UNIQUE (customer_id, entity_id)
-);
-CREATE INDEX IF NOT EXISTS alert_by_state ON alert (state, updated_at);
-CREATE INDEX IF NOT EXISTS alert_by_entity ON alert (entity_id);
-CREATE TABLE IF NOT EXISTS decision (
-    id INTEGER PRIMARY KEY,
-    alert_id INTEGER NOT NULL REFERENCES alert (id),
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    confirmed_by TEXT,
-    confirmed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS good_guy (
-    customer_id TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    entity_hash TEXT NOT NULL,
-    decision_id INTEGER NOT NULL,
-    PRIMARY KEY (customer_id, entity_id)
-);
-CREATE TABLE IF NOT EXISTS rescreen_mark (source TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS review_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS customer_history (
-    id INTEGER PRIMARY KEY,
-    customer_id TEXT NOT NULL,
-    changed_at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    run_id TEXT NOT NULL,
-    before TEXT NOT NULL,
-    after TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS customer_history_by_customer ON customer_history (customer_id, id);
-"""
-
-#: Alert states. `…_pending` waits for a second user when four-eyes review covers that decision.
-OPEN_STATES = ("open", "escalated", "true_match_pending", "false_positive_pending")
-CLOSED_STATES = ("true_match", "false_positive", "closed", "delisted")
-OUTCOMES = ("true_match", "false_positive", "escalated", "closed")
-#: Decisions four-eyes review can cover; by default both: a true match is final, and a false
-#: positive suppresses every later alert on the pair (the good-guy list).
-FOUR_EYES_OUTCOMES = ("true_match", "false_positive")
-#: Subjects of a run that are not customers: screened once, never re-screened.
-ONE_OFF_KINDS = ("payment", "shipment")
+from watchkeeper.store.review_records import (
+    CLOSED_STATES,
+    FOUR_EYES_OUTCOMES,
+    ONE_OFF_KINDS,
+    Alert,
+    Customer,
+    Finding,
+    RecordOutcome,
+    RunRecord,
+)
+from watchkeeper.store.review_schema import REVIEW_DDL
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass(frozen=True)
-class Customer:
-    id: str
-    name: str
-    type: str = ""
-    dob: str = ""
-    country: str = ""
-    identifier: str = ""
-
-    def query(self) -> ScreeningQuery:
-        return ScreeningQuery(
-            name=self.name,
-            schema=query_schema(self.type),
-            birth_date=self.dob or None,
-            country=self.country or None,
-            identifier=self.identifier or None,
-            id=self.id,
-        )
-
-
-@dataclass(frozen=True)
-class Alert:
-    id: int
-    customer_id: str
-    entity_id: str
-    state: str
-    score: float
-    entity_hash: str
-    raised_run: str
-    last_run: str
-    created_at: str
-    updated_at: str
-
-    def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class Decision:
-    id: int
-    alert_id: int
-    at: str
-    actor: str
-    outcome: str
-    reason: str
-    confirmed_by: str | None
-    confirmed_at: str | None
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    id: str
-    kind: str
-    started_at: str
-    actor: str
-    lists: list[dict[str, object]]
-    matcher: str
-    threshold: float
-    rows: int
-    alerts: int
-    note: str
-
-
-#: One result to record: customer id, the listed entity as screened, score, explanation.
-Finding = tuple[str, Entity, float, dict[str, object]]
-
-
-def finding(customer_id: str, match: ScreeningMatch) -> Finding:
-    return (customer_id, match.entity, match.score, match.explanation.to_dict())
-
-
-@dataclass
-class RecordOutcome:
-    """What recording one run's results did to the alerts."""
-
-    raised: list[int]
-    reopened: list[tuple[int, tuple[FieldChange, ...]]]
-    suppressed: int
-    updated: int
-
-
-_ALERT_COLUMNS = (
-    "id, customer_id, entity_id, state, score, entity_hash, raised_run, last_run, created_at, updated_at"
-)
-
-
-class ReviewStore:
+class ReviewStore(AlertDecisions):
     def __init__(
         self, path: Path | str, *, four_eyes: bool | Iterable[str] = False, create: bool = True
     ) -> None:
         self.path = str(path)
-        self.db = connect(path, _DDL, create=create)
+        self.db = connect(path, REVIEW_DDL, create=create)
         self.audit = AuditLog(self.db, create=create)
         #: The outcomes a second user must confirm (True: all that four-eyes can cover).
         self.four_eyes: frozenset[str] = (
@@ -416,7 +248,7 @@ class ReviewStore:
                 )
                 digest = entity.content_hash()
                 row = self.db.execute(
-                    f"SELECT {_ALERT_COLUMNS} FROM alert WHERE customer_id = ? AND entity_id = ?",
+                    f"SELECT {ALERT_COLUMNS} FROM alert WHERE customer_id = ? AND entity_id = ?",
                     (customer_id, entity.id),
                 ).fetchone()
                 if row is None:
@@ -484,126 +316,6 @@ class ReviewStore:
         except sqlite3.OperationalError:
             return None  # no list store in this file
         return Entity.from_dict(json.loads(row[0])) if row else None
-
-    def alert(self, alert_id: int) -> Alert:
-        row = self.db.execute(f"SELECT {_ALERT_COLUMNS} FROM alert WHERE id = ?", (alert_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no alert {alert_id}")
-        return Alert(*row)
-
-    def alerts(
-        self,
-        states: Sequence[str] | None = None,
-        entity_id: str | None = None,
-        limit: int = 1000,
-        offset: int = 0,
-    ) -> list[Alert]:
-        clauses, params = [], []
-        if states:
-            clauses.append(f"state IN ({', '.join('?' for _ in states)})")
-            params += list(states)
-        if entity_id:
-            clauses.append("entity_id = ?")
-            params.append(entity_id)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.db.execute(
-            f"SELECT {_ALERT_COLUMNS} FROM alert {where} ORDER BY id LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
-        return [Alert(*r) for r in rows]
-
-    def decisions(self, alert_id: int) -> list[Decision]:
-        rows = self.db.execute(
-            "SELECT id, alert_id, at, actor, outcome, reason, confirmed_by, confirmed_at FROM decision "
-            "WHERE alert_id = ? ORDER BY id",
-            (alert_id,),
-        )
-        return [Decision(*r) for r in rows]
-
-    def decide(self, alert_id: int, outcome: str, reason: str, actor: str) -> Alert:
-        """An analyst's decision; a reason is required. A false positive goes on the good-guy list."""
-        if outcome not in OUTCOMES:
-            raise InvalidInput(f"decision {outcome!r}: one of {', '.join(OUTCOMES)}")
-        if not reason.strip():
-            raise InvalidInput("a decision needs a reason")
-        if not actor.strip():
-            raise InvalidInput("a decision needs the deciding user")
-        with self.transaction():
-            alert = self.alert(alert_id)
-            if alert.state not in OPEN_STATES:
-                raise InvalidInput(
-                    f"alert {alert_id} is {alert.state}; only open or escalated alerts can be decided"
-                )
-            if alert.state.endswith("_pending"):
-                raise InvalidInput(f"alert {alert_id} waits for a second user to confirm its decision")
-            state = f"{outcome}_pending" if outcome in self.four_eyes else outcome
-            cursor = self.db.execute(
-                "INSERT INTO decision (alert_id, at, actor, outcome, reason) VALUES (?, ?, ?, ?, ?)",
-                (alert_id, _now(), actor, outcome, reason.strip()),
-            )
-            decision_id = int(cursor.lastrowid or 0)
-            self.db.execute(
-                "UPDATE alert SET state = ?, updated_at = ? WHERE id = ?", (state, _now(), alert_id)
-            )
-            if state == "false_positive":  # final: later alerts on the pair are suppressed
-                self._add_good_guy(alert, decision_id)
-            self.audit.append(
-                actor,
-                "alert.decide",
-                f"alert:{alert_id}",
-                {"outcome": outcome, "state": state, "reason": reason.strip(), "decision": decision_id},
-            )
-        return self.alert(alert_id)
-
-    def _add_good_guy(self, alert: Alert, decision_id: int) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO good_guy VALUES (?, ?, ?, ?)",
-            (alert.customer_id, alert.entity_id, alert.entity_hash, decision_id),
-        )
-
-    def confirm(self, alert_id: int, actor: str) -> Alert:
-        """Four-eyes: a second user makes a pending decision (true match, false positive) final."""
-        with self.transaction():
-            alert = self.alert(alert_id)
-            if not alert.state.endswith("_pending"):
-                raise InvalidInput(f"alert {alert_id} is {alert.state}; only a pending decision is confirmed")
-            outcome = alert.state.removesuffix("_pending")
-            pending = [
-                d for d in self.decisions(alert_id) if d.outcome == outcome and d.confirmed_by is None
-            ][-1]
-            if pending.actor == actor:
-                raise InvalidInput(f"{actor} made the decision; a second user must confirm it")
-            self.db.execute(
-                "UPDATE decision SET confirmed_by = ?, confirmed_at = ? WHERE id = ?",
-                (actor, _now(), pending.id),
-            )
-            self.db.execute(
-                "UPDATE alert SET state = ?, updated_at = ? WHERE id = ?", (outcome, _now(), alert_id)
-            )
-            if outcome == "false_positive":
-                self._add_good_guy(alert, pending.id)
-            self.audit.append(actor, "alert.confirm", f"alert:{alert_id}", {"decision": pending.id})
-        return self.alert(alert_id)
-
-    def close_delisted(
-        self, entity_ids: Iterable[str], version_label: str, actor: str = "system"
-    ) -> list[int]:
-        """Open alerts on entities removed from their list are closed as delisted, the version as evidence."""
-        closed = []
-        with self.transaction():
-            for entity_id in entity_ids:
-                for alert in self.alerts(OPEN_STATES, entity_id=entity_id):
-                    self.db.execute(
-                        "UPDATE alert SET state = 'delisted', updated_at = ? WHERE id = ?", (_now(), alert.id)
-                    )
-                    self.audit.append(
-                        actor,
-                        "alert.delisted",
-                        f"alert:{alert.id}",
-                        {"entity": entity_id, "evidence": f"removed in {version_label}"},
-                    )
-                    closed.append(alert.id)
-        return closed
 
     def rescreen_mark(self, source: str) -> int | None:
         row = self.db.execute("SELECT seq FROM rescreen_mark WHERE source = ?", (source,)).fetchone()
