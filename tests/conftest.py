@@ -7,21 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import BUNDLED
 from watchkeeper.match.screener import Screener
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.store import SqliteStore
-
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = ROOT / "data"
-SHARED = ROOT.parent / "shared" / "data"
-
-
-def shared(relative: str) -> Path:
-    """A file of ../shared/data; CI always has it beside the clone."""
-    path = SHARED / relative
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the tests read the real lists from ../shared/data")
-    return path
 
 
 @pytest.fixture

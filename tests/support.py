@@ -7,7 +7,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "data"
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def shared(relative: str) -> Path:
+    """A file of ../shared/data; CI always has it beside the clone."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the tests read the real lists from ../shared/data")
+    return path
 
 
 def wk(

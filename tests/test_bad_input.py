@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
+from tests.support import shared
 from watchkeeper.errors import ImportRejected, ListFormatError, WatchkeeperError
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore

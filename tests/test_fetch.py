@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
-from tests.support import wk
+from tests.support import shared, wk
 
 
 @dataclass

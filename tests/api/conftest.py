@@ -2,97 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import BUNDLED
+from tests.live_server import Keys, LiveServer, copy_home, make_keys
+from tests.support import BUNDLED
 from watchkeeper.jobs import load_bundled
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.store import SqliteStore
-from watchkeeper.store.service import ServiceStore
-
-STARTUP_SECONDS = 90
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    """One `watchkeeper serve` child process; `restart()` stops it and starts it again on the same home."""
-
-    home: Path
-    env: dict[str, str] = field(default_factory=dict)
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log(self) -> Path:
-        return self.home / "server.log"
-
-    def start(self) -> None:
-        self.port = free_port()
-        env = {**os.environ, "WATCHKEEPER_HOME": str(self.home), **self.env}
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "watchkeeper", "serve", "--port", str(self.port)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"server not up in {STARTUP_SECONDS}s: {self.log.read_text()[-2000:]}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # what a service manager sends
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def client(self, token: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"ApiKey {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
-
-
-@dataclass(frozen=True)
-class Keys:
-    read: str
-    admin: str
 
 
 @pytest.fixture(scope="session")
@@ -106,19 +25,6 @@ def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         store.close()
     return home
-
-
-def copy_home(template: Path, target: Path) -> Path:
-    shutil.copytree(template, target)
-    return target
-
-
-def make_keys(home: Path) -> Keys:
-    store = ServiceStore(home / "watchkeeper.sqlite")
-    try:
-        return Keys(read=store.create_key("read", "tests")[1], admin=store.create_key("admin", "tests")[1])
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
-from tests.conftest import BUNDLED
+from tests.live_server import Keys, LiveServer, copy_home, make_keys
+from tests.support import BUNDLED
 from watchkeeper.screen.batch import OUTPUT_HEADER, output_busy, run_batch
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.store import SqliteStore

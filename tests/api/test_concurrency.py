@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.api.conftest import LiveServer, copy_home, make_keys
-from tests.conftest import BUNDLED
+from tests.live_server import LiveServer, copy_home, make_keys
+from tests.support import BUNDLED
 from watchkeeper.sources import parse_list
 from watchkeeper.store.users import UserStore
 

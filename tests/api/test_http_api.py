@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import Keys, LiveServer
+from tests.live_server import Keys, LiveServer
 from watchkeeper.store import SqliteStore
 from watchkeeper.store.service import ServiceStore
 
@@ -317,7 +317,7 @@ def test_keys_scopes_and_revocation(server: LiveServer, keys: Keys) -> None:
 
 
 def test_open_read_lets_reads_in_but_not_imports(loaded_home: Path, tmp_path: Path) -> None:
-    from tests.api.conftest import copy_home  # noqa: PLC0415
+    from tests.live_server import copy_home  # noqa: PLC0415
 
     live = LiveServer(copy_home(loaded_home, tmp_path / "home"), env={"WATCHKEEPER_OPEN_READ": "1"})
     live.start()

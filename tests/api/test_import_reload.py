@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import Keys, LiveServer, make_keys
-from tests.conftest import shared
+from tests.live_server import Keys, LiveServer, make_keys
+from tests.support import shared
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.api.conftest import LiveServer, copy_home
+from tests.live_server import LiveServer, copy_home
 from tests.support import wk
 from watchkeeper.store.service import ServiceStore
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.api.conftest import LiveServer, copy_home
+from tests.live_server import LiveServer, copy_home
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.service import ServiceStore

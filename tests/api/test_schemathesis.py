@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.api.conftest import LiveServer, copy_home, make_keys
+from tests.live_server import LiveServer, copy_home, make_keys
 
 #: Generated cases per operation: enough to reach every validator, bounded to keep `make test` short.
 EXAMPLES_PER_OPERATION = 20

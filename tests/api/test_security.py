@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import LiveServer, copy_home
-from tests.conftest import shared
+from tests.live_server import LiveServer, copy_home
+from tests.support import shared
 from watchkeeper.api.uploads import upload_name
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.service import ServiceStore

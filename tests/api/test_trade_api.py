@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import Keys, LiveServer, copy_home, make_keys
-from tests.conftest import BUNDLED
+from tests.live_server import Keys, LiveServer, copy_home, make_keys
+from tests.support import BUNDLED
 from watchkeeper.jobs import load_bundled_rules
 from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.rules import RuleStore

@@ -9,7 +9,7 @@ from nomenklatura.cache import Cache
 from nomenklatura.db import make_session
 from nomenklatura.enrich.yente import YenteEnricher
 
-from tests.api.conftest import Keys, LiveServer
+from tests.live_server import Keys, LiveServer
 
 
 def test_yente_client_matches_and_expands(server: LiveServer, keys: Keys, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tests.conftest import BUNDLED, shared
+from tests.support import BUNDLED, shared
 from watchkeeper.match.names import comparable
 from watchkeeper.match.screener import COMPATIBLE, Screener, query_schema
 from watchkeeper.model import Entity

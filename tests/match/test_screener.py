@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BUNDLED
+from tests.support import BUNDLED
 from watchkeeper.match.names import comparable
 from watchkeeper.match.score import compare_names
 from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener, ScreeningQuery

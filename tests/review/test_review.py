@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
+from tests.support import shared
 from watchkeeper.review.jobs import rescreen
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
 from watchkeeper.sources import parse_list

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, shared
+from tests.support import BUNDLED, shared
 from watchkeeper.errors import AlreadyImported, ListFormatError
 from watchkeeper.rules.embargoes import parse_embargoes
 from watchkeeper.rules.goods import normalize_hs, parse_goods

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED
-from tests.support import wk
+from tests.support import BUNDLED, wk
 from watchkeeper.match.screener import Screener
 from watchkeeper.screen.batch import OUTPUT_HEADER, BatchBusy, exclusive_output, output_busy, run_batch
 from watchkeeper.sources import parse_list

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, shared
+from tests.support import BUNDLED, shared
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import ScreeningQuery
 from watchkeeper.screen.loader import (

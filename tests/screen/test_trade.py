@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED
+from tests.support import BUNDLED
 from watchkeeper.errors import ListFormatError
 from watchkeeper.match.screener import Screener
 from watchkeeper.rules.book import RuleBook

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
+from tests.support import shared
 from watchkeeper.errors import ListFormatError
 from watchkeeper.sources.base import ExpandsTooFar, check_expansion, gunzip, read_bytes
 

@@ -7,7 +7,7 @@ import gzip
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import BUNDLED, shared
+from tests.support import BUNDLED, shared
 from watchkeeper.model import Entity
 from watchkeeper.sources import parse_list
 from watchkeeper.sources.ofac_csv import person_name

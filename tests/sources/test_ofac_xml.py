@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import shared
+from tests.support import shared
 from watchkeeper.model import PartialDate, diff_entities
 from watchkeeper.sources import parse_list
 from watchkeeper.sources.ofac_advanced import period_to_date

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import shared
+from tests.support import shared
 from watchkeeper.model import PartialDate
 from watchkeeper.sources import parse_list
 from watchkeeper.sources.uk_conlist import numbered, uk_date

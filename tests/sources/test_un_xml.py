@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tests.conftest import BUNDLED, shared
+from tests.support import BUNDLED, shared
 from watchkeeper.sources import parse_list
 
 

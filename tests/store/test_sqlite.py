@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
+from tests.support import shared
 from watchkeeper.errors import NotFound
 from watchkeeper.sources import parse_list
 from watchkeeper.sources.base import ParsedEntity

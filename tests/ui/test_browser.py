@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.api.conftest import LiveServer
-from tests.conftest import shared
-from tests.support import wk
+from tests.live_server import LiveServer
+from tests.support import shared, wk
 from watchkeeper.sources import parse_list
 from watchkeeper.store.users import UserStore
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
-from tests.support import wk
+from tests.support import shared, wk
 
 
 def test_help_reads_like_a_manual(tmp_path: Path) -> None:

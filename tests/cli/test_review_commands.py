@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import shared
-from tests.support import wk
+from tests.support import shared, wk
 
 
 def test_record_decide_rescreen_and_audit(tmp_path: Path) -> None:

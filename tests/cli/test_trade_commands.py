@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.support import wk
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "payments"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payments"
 
 
 def test_payments_vessels_shipments_from_the_command_line(tmp_path: Path) -> None:
