@@ -13,18 +13,16 @@ from fastapi import APIRouter, File, Query, UploadFile
 from watchkeeper.api.auth import AdminCaller, ReadCaller
 from watchkeeper.api.models import (
     DiffResponse,
-    EntityChangeModel,
     EntityResponse,
     ImportResponse,
     ListsResponse,
     ListStatus,
-    ListVersionModel,
 )
 from watchkeeper.api.service import ScreeningService
-from watchkeeper.api.shapes import MAX_SEQ, entity_response, parse_date_param, version_model
+from watchkeeper.api.shapes import MAX_SEQ, entity_response, parse_date_param
 from watchkeeper.api.uploads import ensure_folder, save_upload
 from watchkeeper.errors import NotFound
-from watchkeeper.model import split_entity_id
+from watchkeeper.model import ListVersion, split_entity_id
 from watchkeeper.sources import KNOWN_SOURCES
 
 log = logging.getLogger("watchkeeper.api")
@@ -78,7 +76,7 @@ def lists_router(service: ScreeningService) -> APIRouter:
                 ListStatus(
                     source=source,
                     title=KNOWN_SOURCES.get(source, source),
-                    current=version_model(current),
+                    current=current,
                     versions=len(store.versions(source)),
                     counts=store.counts_by_schema(source),
                     screening=(source, current.seq) in serving,
@@ -90,13 +88,13 @@ def lists_router(service: ScreeningService) -> APIRouter:
             index_loaded_at=loaded.loaded_at if loaded else None,
         )
 
-    @router.get("/lists/{source}/versions", tags=["Lists"], response_model=list[ListVersionModel])
-    def versions(source: str, caller: ReadCaller) -> list[ListVersionModel]:
+    @router.get("/lists/{source}/versions", tags=["Lists"], response_model=list[ListVersion])
+    def versions(source: str, caller: ReadCaller) -> list[ListVersion]:
         """Every imported version of one list, oldest first."""
         found = service.stores().lists.versions(source)
         if not found:
             raise NotFound(f"no list {source!r} is loaded")
-        return [version_model(v) for v in found]
+        return found
 
     @router.get("/lists/{source}/diff", tags=["Lists"], response_model=DiffResponse)
     def diff(
@@ -126,10 +124,10 @@ def lists_router(service: ScreeningService) -> APIRouter:
         end = None if limit is None else offset + limit
         return DiffResponse(
             source=source,
-            before=version_model(result.before) if result.before else None,
-            after=version_model(result.after),
+            before=result.before,
+            after=result.after,
             counts={k: result.count(k) for k in ("added", "removed", "amended")},
-            changes=[EntityChangeModel.model_validate(c.to_dict()) for c in chosen[offset:end]],
+            changes=list(chosen[offset:end]),
         )
 
     @router.post("/lists/{source}/import", tags=["Lists"], response_model=ImportResponse, status_code=201)
@@ -161,7 +159,7 @@ def lists_router(service: ScreeningService) -> APIRouter:
         log.info("import %s by %s: %s", source, caller.name, result.version.label)
         v = result.version
         return ImportResponse(
-            version=version_model(v),
+            version=v,
             counts={"added": v.added, "removed": v.removed, "amended": v.amended},
             index_generation=loaded.generation if loaded else 0,
         )

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.model import EntityChange, ListVersion
+
 # -- yente-compatible ---------------------------------------------------------
 
 
@@ -130,44 +132,19 @@ class ScreenResponse(BaseModel):
     alerts_raised: list[int] = Field(default_factory=list)
 
 
-class AlertModel(BaseModel):
-    id: int
-    customer_id: str
-    entity_id: str
-    state: str
-    score: float
-    entity_hash: str
-    raised_run: str
-    last_run: str
-    created_at: str
-    updated_at: str
-
-
 class DecisionRequest(BaseModel):
     outcome: str = Field(..., description="true_match, false_positive, escalated or closed")
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class ListVersionModel(BaseModel):
-    source: str
-    seq: int
-    published: str
-    sha256: str
-    imported_at: str
-    record_count: int
-    listed_count: int
-    partial: bool
-    path: str
-    format: str
-    added: int
-    removed: int
-    amended: int
+# Our own records are answered in their domain shape: FastAPI reads the dataclasses (Alert,
+# ListVersion, EntityChange, FieldChange) directly, so a response cannot drift from the record.
 
 
 class ListStatus(BaseModel):
     source: str
     title: str
-    current: ListVersionModel
+    current: ListVersion
     versions: int
     counts: dict[str, int]
     screening: bool = Field(description="Whether this version is the one the screening index serves.")
@@ -179,29 +156,16 @@ class ListsResponse(BaseModel):
     index_loaded_at: str | None
 
 
-class FieldChangeModel(BaseModel):
-    field: str
-    before: list[str]
-    after: list[str]
-
-
-class EntityChangeModel(BaseModel):
-    entity_id: str
-    kind: str
-    caption: str
-    fields: list[FieldChangeModel]
-
-
 class DiffResponse(BaseModel):
     source: str
-    before: ListVersionModel | None
-    after: ListVersionModel
+    before: ListVersion | None
+    after: ListVersion
     counts: dict[str, int]
-    changes: list[EntityChangeModel]
+    changes: list[EntityChange]
 
 
 class ImportResponse(BaseModel):
-    version: ListVersionModel
+    version: ListVersion
     counts: dict[str, int]
     index_generation: int
 

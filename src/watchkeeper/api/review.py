@@ -8,39 +8,37 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from watchkeeper.api.auth import Caller, ReadCaller
-from watchkeeper.api.models import AlertModel, DecisionRequest, ScreenRequest
+from watchkeeper.api.models import DecisionRequest, ScreenRequest
 from watchkeeper.api.service import ScreeningService
 from watchkeeper.api.shapes import MAX_SEQ
 from watchkeeper.match.screener import ScreeningMatch
 from watchkeeper.review.runs import record_run
-from watchkeeper.store.review_records import OPEN_STATES, Customer, finding
+from watchkeeper.store.review_records import OPEN_STATES, Alert, Customer, finding
 
 
 def review_router(service: ScreeningService) -> APIRouter:
     router = APIRouter()
 
-    @router.get("/alerts", tags=["Review"], response_model=list[AlertModel])
+    @router.get("/alerts", tags=["Review"], response_model=list[Alert])
     def alerts(
         caller: ReadCaller,
         state: Annotated[list[str] | None, Query(max_length=10, description="Default: the open ones")] = None,
         entity_id: Annotated[str | None, Query(max_length=100)] = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
         offset: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
-    ) -> list[AlertModel]:
+    ) -> list[Alert]:
         """Alerts raised by recorded runs, oldest first."""
         states = state or list(OPEN_STATES)
-        found = service.stores().review.alerts(states, entity_id=entity_id, limit=limit, offset=offset)
-        return [AlertModel.model_validate(a.to_dict()) for a in found]
+        return service.stores().review.alerts(states, entity_id=entity_id, limit=limit, offset=offset)
 
-    @router.post("/alerts/{alert_id}/decision", tags=["Review"], response_model=AlertModel)
-    def decide(alert_id: int, body: DecisionRequest, caller: ReadCaller) -> AlertModel:
+    @router.post("/alerts/{alert_id}/decision", tags=["Review"], response_model=Alert)
+    def decide(alert_id: int, body: DecisionRequest, caller: ReadCaller) -> Alert:
         """Decide an alert (reason required) as the user the API key belongs to."""
         if not caller.owner:
             raise HTTPException(
                 403, "this API key acts for no user; create one with `keys create --owner USER`"
             )
-        decided = service.stores().review.decide(alert_id, body.outcome, body.reason, caller.owner)
-        return AlertModel.model_validate(decided.to_dict())
+        return service.stores().review.decide(alert_id, body.outcome, body.reason, caller.owner)
 
     return router
 

@@ -9,18 +9,13 @@ from fastapi import HTTPException
 from watchkeeper.api.models import (
     EntityResponse,
     FeatureResult,
-    ListVersionModel,
     ScoredEntityResponse,
 )
 from watchkeeper.match.screener import Feature, ScreeningMatch
-from watchkeeper.model import Entity, ListVersion
+from watchkeeper.model import Entity
 
 #: Largest version number or offset a request may name (SQLite integers are 64-bit).
 MAX_SEQ = 1 << 31
-
-
-def version_model(version: ListVersion) -> ListVersionModel:
-    return ListVersionModel.model_validate(version.to_dict())
 
 
 def _feature_value(feature: Feature) -> float:
