@@ -34,3 +34,18 @@ class InvalidInput(WatchkeeperError, ValueError):
 
 class NotFound(WatchkeeperError):
     """An entity, source or version that the store does not hold."""
+
+
+#: A command's exit status for each error it reports (the first class that matches); anything not
+#: here is a fault of ours and ends the command with a traceback and status 1.
+EXIT_STATUS: tuple[tuple[type[WatchkeeperError], int], ...] = (
+    (ListFormatError, 2),
+    (ImportRejected, 2),
+    (InvalidInput, 2),
+    (NotFound, 2),
+    (WatchkeeperError, 1),
+)
+
+
+def exit_status(error: WatchkeeperError) -> int:
+    return next(code for kind, code in EXIT_STATUS if isinstance(error, kind))

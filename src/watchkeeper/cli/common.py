@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from watchkeeper import __version__
-from watchkeeper.errors import ImportRejected, ListFormatError, NotFound, WatchkeeperError
+from watchkeeper.errors import InvalidInput, WatchkeeperError, exit_status
 from watchkeeper.settings import Settings
 
 app = typer.Typer(
@@ -52,17 +52,16 @@ def settings_for(home: Path | None) -> Settings:
     return dataclasses.replace(settings, home=home) if home is not None else settings
 
 
-def _fail(exc: Exception) -> NoReturn:
+def _fail(exc: WatchkeeperError) -> NoReturn:
     err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-    code = 2 if isinstance(exc, ListFormatError | ImportRejected | NotFound | ValueError) else 1
-    raise typer.Exit(code)
+    raise typer.Exit(exit_status(exc))
 
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
     try:
         yield
-    except (WatchkeeperError, ValueError) as exc:
+    except WatchkeeperError as exc:
         _fail(exc)
 
 
@@ -76,7 +75,7 @@ def parse_date_option(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail(ValueError(f"{option}: {value!r} is not a date (YYYY-MM-DD)"))
+        _fail(InvalidInput(f"{option}: {value!r} is not a date (YYYY-MM-DD)"))
 
 
 @app.callback()
