@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
+.PHONY: eval-baseline bench-start run test check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,14 @@ typecheck: $(STAMP)
 eval: $(STAMP)
 	WATCHKEEPER_HOME=var/eval $(BIN)/watchkeeper run --no-screen-sample > /dev/null 2>&1
 	WATCHKEEPER_HOME=var/eval $(BIN)/watchkeeper eval ../shared/data/eval-dev/queries.csv \
-		../shared/data/eval-dev/cross_script.csv --lists ofac-sdn,un
+		../shared/data/eval-dev/cross_script.csv --lists ofac-sdn,un --baseline bench/eval-baseline.json
+
+## eval-baseline: record today's accuracy as the baseline `make eval` compares with (commit the file,
+## and say in the note why the figures moved)
+eval-baseline: $(STAMP)
+	WATCHKEEPER_HOME=var/eval $(BIN)/watchkeeper run --no-screen-sample > /dev/null 2>&1
+	WATCHKEEPER_HOME=var/eval $(BIN)/watchkeeper eval ../shared/data/eval-dev/queries.csv \
+		../shared/data/eval-dev/cross_script.csv --lists ofac-sdn,un --save-baseline bench/eval-baseline.json
 
 ## bench: list import, time travel and screening speed, each against a baseline in the same run
 bench: $(STAMP)
@@ -47,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/api_load.py
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/rescreen.py
+	$(BIN)/python bench/cli_start.py
 
 ## browser: Debian's Chromium for the UI tests (Playwright drives it; root installs it with apt-get)
 browser:
@@ -63,6 +71,10 @@ soak: $(STAMP)
 	$(BIN)/python bench/soak.py
 
 ## bench-api: the HTTP load test alone (/match at rising rates against /healthz and in-process baselines)
+## bench-start: whole-process time of commands that do not screen, against a bare Python start
+bench-start: $(STAMP)
+	$(BIN)/python bench/cli_start.py
+
 bench-api: $(STAMP)
 	$(BIN)/python bench/api_load.py
 

@@ -39,7 +39,7 @@ from rich.console import Console
 from rich.table import Table
 
 from watchkeeper.jobs import load_bundled
-from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.store import SqliteStore

@@ -36,11 +36,11 @@ from rapidfuzz import fuzz, process, utils
 from rich.console import Console
 from rich.table import Table
 
-from watchkeeper.screen.evaluate import ALERTS_PER_QUERY, LabelledQuery, read_labelled
 from watchkeeper.match.names import comparable
 from watchkeeper.match.screener import COMPATIBLE, Screener, query_schema
 from watchkeeper.model import Entity, EntityBuilder
 from watchkeeper.screen.batch import run_batch
+from watchkeeper.screen.evaluate import ALERTS_PER_QUERY, LabelledQuery, read_labelled
 from watchkeeper.sources import parse_list
 
 ROOT = Path(__file__).resolve().parents[1]

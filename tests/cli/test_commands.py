@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +119,46 @@ def test_diff_needs_an_earlier_version(tmp_path: Path) -> None:
     unknown = wk(tmp_path, "lists", "history", "eu", check=False)
     assert unknown.returncode == 2
     assert "no versions of source 'eu'" in unknown.stderr
+
+
+_MODULES_AFTER = """
+import runpy, sys
+sys.argv = ["watchkeeper", *sys.argv[1:]]
+try:
+    runpy.run_module("watchkeeper", run_name="__main__")
+except SystemExit as done:
+    code = done.code
+else:
+    code = 0
+heavy = ("watchkeeper.match.screener", "watchkeeper.match.index", "watchkeeper.screen",
+         "pypinyin", "rapidfuzz")
+matcher = sorted(m for m in sys.modules if m.startswith(heavy))
+print("EXIT", code, "MATCHER", ",".join(matcher), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "loads_matcher"),
+    [
+        (("lists",), False),
+        (("lists", "load", "--help"), False),
+        (("entity", "show", "--help"), False),
+        (("audit", "verify"), False),
+        (("keys", "list"), False),
+        (("users", "--help"), False),
+        (("rules",), False),
+        # the control: a command that screens does load it, so the probe can see it
+        (("screen", "--help"), False),
+        (("screen", "Kim Jong Un"), True),
+    ],
+)
+def test_commands_that_do_not_screen_start_without_the_matcher(
+    tmp_path: Path, args: tuple[str, ...], loads_matcher: bool
+) -> None:
+    env = {**os.environ, "WATCHKEEPER_HOME": str(tmp_path)}
+    probe = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, *args], env=env, capture_output=True, text=True, check=False
+    )
+    line = next(x for x in probe.stderr.splitlines() if x.startswith("EXIT"))
+    matcher = line.split("MATCHER ", 1)[1].strip()
+    assert bool(matcher) is loads_matcher, line

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.support import BUNDLED
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.names import comparable
 from watchkeeper.match.score import compare_names
-from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener, ScreeningQuery
+from watchkeeper.match.screener import Screener, ScreeningQuery
 from watchkeeper.sources import parse_list
 
 

@@ -47,11 +47,8 @@ from watchkeeper.api.shapes import parse_date_param, scored_entity
 from watchkeeper.api.trade import trade_router
 from watchkeeper.api.ui import install_ui
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
-from watchkeeper.match.screener import (
-    DEFAULT_THRESHOLD,
-    Screener,
-    ScreeningQuery,
-)
+from watchkeeper.match.config import DEFAULT_THRESHOLD
+from watchkeeper.match.screener import Screener, ScreeningQuery
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.settings import Settings
 

@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from watchkeeper.errors import ImportRejected, NotFound
-from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
+from watchkeeper.match.config import DEFAULT_THRESHOLD
+from watchkeeper.match.screener import Screener
 from watchkeeper.model import ListVersion
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.screen.loader import RecentScreeners, screener_from_store

@@ -23,8 +23,7 @@ from watchkeeper.cli.common import (
 )
 from watchkeeper.cli.screening import ThresholdOption, UserOption, acting_user
 from watchkeeper.errors import InvalidInput
-from watchkeeper.match.screener import DEFAULT_THRESHOLD
-from watchkeeper.review.jobs import reproduce, rescreen
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.settings import open_stores
 from watchkeeper.store.audit import AuditCheckpoint, AuditLog
 from watchkeeper.store.review_records import OPEN_STATES, OUTCOMES
@@ -149,6 +148,8 @@ def rescreen_command(
     listed entity changed are reopened, alerts on delisted entities are closed
     with the version as evidence.
     """
+    from watchkeeper.review.jobs import rescreen  # noqa: PLC0415
+
     settings = settings_for(home)
     marks: dict[str, int] = {}
     for item in since or []:
@@ -199,6 +200,8 @@ def runs_reproduce(
     Exit status 0 when the results are the same, 1 when they differ (with the
     pairs that differ, and whether the matching code changed since).
     """
+    from watchkeeper.review.jobs import reproduce  # noqa: PLC0415
+
     settings = settings_for(home)
     with reported_errors(), open_stores(settings) as stores:
         store = stores.lists

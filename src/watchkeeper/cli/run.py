@@ -20,7 +20,7 @@ from watchkeeper.cli.common import (
 )
 from watchkeeper.cli.lists import print_changes, print_summary
 from watchkeeper.jobs import SAMPLE_CUSTOMERS, bundled_data_dir, load_bundled, load_bundled_rules, summarise
-from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.settings import open_stores
 
 

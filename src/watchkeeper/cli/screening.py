@@ -6,7 +6,7 @@ import csv
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -24,17 +24,15 @@ from watchkeeper.cli.common import (
     reported_errors,
     settings_for,
 )
-from watchkeeper.match.screener import (
-    DEFAULT_THRESHOLD,
-    Screener,
-    ScreeningQuery,
-    token_summary,
-)
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import ListVersion
-from watchkeeper.screen.batch import run_batch
-from watchkeeper.screen.evaluate import evaluate, read_labelled
-from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.settings import open_stores
+
+if TYPE_CHECKING:
+    from watchkeeper.match.screener import Screener
+
+# The matcher, its dictionaries and the batch runner are imported by the commands that screen,
+# inside them: `lists`, `audit`, `keys` … start without loading them.
 
 ListsOption = Annotated[
     str | None,
@@ -68,13 +66,15 @@ def _lists(value: str | None) -> list[str] | None:
     return [s.strip() for s in value.split(",") if s.strip()] if value else None
 
 
-def _versions_text(versions: list[ListVersion]) -> str:
+def versions_text(versions: list[ListVersion]) -> str:
     return ", ".join(v.label for v in versions)
 
 
-def _load(
+def load_screener(
     home: Path | None, lists: str | None, as_of: str | None, threshold: float
 ) -> tuple[Screener, list[ListVersion]]:
+    from watchkeeper.screen.loader import screener_from_store  # noqa: PLC0415
+
     settings = settings_for(home)
     day: date | None = parse_date_option(as_of, "--as-of")
     with open_stores(settings) as stores:
@@ -108,9 +108,11 @@ def screen(
     which listed token and how (exact, spelling, phonetic, joined), what was left
     unmatched, and the evidence from birth date, country and identifiers.
     """
+    from watchkeeper.match.screener import ScreeningQuery  # noqa: PLC0415
+
     with reported_errors():
         query = ScreeningQuery.from_fields(name, type_, dob, country, identifier)
-        screener, versions = _load(home, lists, as_of, threshold)
+        screener, versions = load_screener(home, lists, as_of, threshold)
         matches = screener.screen(query, limit=limit)
         if as_json:
             emit_json(
@@ -138,7 +140,7 @@ def screen(
                 }
             )
             return
-        out.print(f"Screened against {_versions_text(versions)}; threshold {threshold}", highlight=False)
+        out.print(f"Screened against {versions_text(versions)}; threshold {threshold}", highlight=False)
         if not matches:
             out.print("[green]No match at or above the threshold.[/]", markup=True)
             return
@@ -159,6 +161,8 @@ def screen(
 
 def print_alerts(path: Path) -> None:
     """The alerts of a batch output file as a table."""
+    from watchkeeper.match.screener import token_summary  # noqa: PLC0415
+
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     table = Table(title=f"{len(rows)} alerts", title_justify="left")
@@ -211,10 +215,12 @@ def batch(
     be screened are listed in OUTPUT.errors.csv with their line; the exit status
     is then 2.
     """
+    from watchkeeper.screen.batch import run_batch  # noqa: PLC0415
+
     with reported_errors():
-        screener, versions = _load(home, lists, as_of, threshold)
+        screener, versions = load_screener(home, lists, as_of, threshold)
         total = _count_rows(input_csv)
-        lists_key = _versions_text(versions)
+        lists_key = versions_text(versions)
         columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, disable=as_json) as progress:
             task = progress.add_task("rows", total=total)
@@ -273,57 +279,3 @@ def batch(
                 )
         if summary.errors:
             raise typer.Exit(2)
-
-
-@app.command("eval")
-def eval_command(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="Labelled query CSVs (query_id,schema,name,birth_date,country,expected,kind)."),
-    ],
-    lists: ListsOption = None,
-    as_of: AsOfOption = None,
-    threshold: ThresholdOption = DEFAULT_THRESHOLD,
-    home: HomeOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Measure accuracy: recall per kind, false-alert rate on negatives, overall figures.
-
-    An alert is any result at or above the threshold, at most 10 per query. A
-    positive is found when one of its expected entities is alerted; a negative
-    raises a false alert when anything is.
-    """
-    with reported_errors():
-        screener, versions = _load(home, lists, as_of, threshold)
-        queries = [q for path in files for q in read_labelled(path)]
-        columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=err, disable=as_json) as progress:
-            task = progress.add_task("queries", total=len(queries))
-            report = evaluate(screener, queries, progress=lambda done: progress.update(task, completed=done))
-        if as_json:
-            emit_json({**report.to_dict(), "lists": [v.to_dict() for v in versions]})
-            return
-        table = Table(
-            title=f"Accuracy at threshold {threshold} against {_versions_text(versions)}",
-            title_justify="left",
-        )
-        for column in ("kind", "queries", "recall", "false alerts"):
-            table.add_column(column, justify="left" if column == "kind" else "right")
-        for kind in sorted(report.kinds.values(), key=lambda k: (not k.positive, k.kind)):
-            table.add_row(
-                kind.kind,
-                f"{kind.total:,}",
-                f"{kind.rate:.3f}" if kind.positive else "",
-                "" if kind.positive else f"{kind.rate:.2%}",
-            )
-        positives = report.overall(True)[1]
-        negatives = report.overall(False)[1]
-        table.add_section()
-        table.add_row("all positives", f"{positives:,}", f"{report.recall:.4f}", "")
-        table.add_row("all negatives", f"{negatives:,}", "", f"{report.false_alert_rate:.2%}")
-        out.print(table)
-        out.print(
-            json.dumps(
-                {"recall": round(report.recall, 4), "false_alert_rate": round(report.false_alert_rate, 4)}
-            )
-        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,18 +21,20 @@ from watchkeeper.cli.common import (
     reported_errors,
     settings_for,
 )
-from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, _load, acting_user
+from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, acting_user, load_screener
 from watchkeeper.errors import InvalidInput
-from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import ListVersion
-from watchkeeper.review.jobs import Subject, payment_subject, shipment_subject
 from watchkeeper.rules.book import RULE_KINDS, RuleBook
 from watchkeeper.rules.vessels import looks_like_imo
-from watchkeeper.screen.evidence import Hit
-from watchkeeper.screen.payments import PaymentScreener
-from watchkeeper.screen.shipments import ShipmentScreener, read_shipments
-from watchkeeper.screen.vessels import VesselQuery, VesselScreener
 from watchkeeper.settings import open_stores
+
+if TYPE_CHECKING:
+    from watchkeeper.match.screener import Screener
+    from watchkeeper.review.jobs import Subject
+    from watchkeeper.screen.evidence import Hit
+
+# The screeners are imported by the commands that screen, inside them: `rules` starts without them.
 
 payments_app = typer.Typer(help="Screen payment messages: ISO 20022 pacs.008 / pain.001, SWIFT MT103.")
 vessels_app = typer.Typer(help="Screen vessels by IMO number, name, MMSI or call sign.")
@@ -115,8 +117,11 @@ def payments_screen(
     message that cannot be read (the field at fault is named); `pass`
     otherwise. Exit status 3 when any message is held.
     """
+    from watchkeeper.review.jobs import payment_subject  # noqa: PLC0415
+    from watchkeeper.screen.payments import PaymentScreener  # noqa: PLC0415
+
     with reported_errors():
-        screener, _versions = _load(home, lists, None, threshold)
+        screener, _versions = load_screener(home, lists, None, threshold)
         payments = PaymentScreener(screener, _rules(home), threshold)
         verdicts = []
         for path in files:
@@ -162,6 +167,8 @@ def vessels_screen(
 
     The IMO number's check digit is verified first. Exit status 3 when held.
     """
+    from watchkeeper.screen.vessels import VesselQuery, VesselScreener  # noqa: PLC0415
+
     imo = vessel if looks_like_imo(vessel) else ""
     query = VesselQuery(
         imo=imo,
@@ -173,7 +180,7 @@ def vessels_screen(
     )
     with reported_errors():
         query.check()
-        screener, _versions = _load(home, lists, None, threshold)
+        screener, _versions = load_screener(home, lists, None, threshold)
         verdict = VesselScreener(screener, _rules(home), threshold).screen(query)
     if as_json:
         emit_json(verdict.to_dict())
@@ -205,9 +212,12 @@ def shipments_screen(
     rule, resolution and paragraph. Verdict hold, review (red flags, goods
     named only by description) or pass; exit status 3 unless all pass.
     """
+    from watchkeeper.review.jobs import shipment_subject  # noqa: PLC0415
+    from watchkeeper.screen.shipments import ShipmentScreener, read_shipments  # noqa: PLC0415
+
     with reported_errors():
         shipments = read_shipments(file)
-        screener, _versions = _load(home, lists, None, threshold)
+        screener, _versions = load_screener(home, lists, None, threshold)
         checker = ShipmentScreener(screener, _rules(home), threshold)
         verdicts = [checker.screen(s) for s in shipments]
         if record:

@@ -13,14 +13,13 @@ from datetime import date
 from functools import lru_cache
 
 from watchkeeper.errors import InvalidInput
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.countries import country_code, entity_countries
 from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
 from watchkeeper.match.score import NameComparison, TokenPair, compare_weighted
 from watchkeeper.model import Entity, PartialDate
 
-#: Alerts are raised at or above this score (measured on eval-dev: see the README).
-DEFAULT_THRESHOLD = 0.80
 #: Listed names fully scored per query, after the index has ranked them.
 CANDIDATES_PER_QUERY = 40
 

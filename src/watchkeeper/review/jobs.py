@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from watchkeeper.errors import InvalidInput
-from watchkeeper.match.screener import DEFAULT_THRESHOLD
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import Entity
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
 from watchkeeper.review.runs import RunRecorder, record_run

@@ -23,7 +23,8 @@ from typing import TypeVar
 
 import watchkeeper.match
 from watchkeeper.errors import NotFound
-from watchkeeper.match.screener import DEFAULT_THRESHOLD, Screener
+from watchkeeper.match.config import DEFAULT_THRESHOLD
+from watchkeeper.match.screener import Screener
 from watchkeeper.model import ListVersion
 from watchkeeper.store.base import ListStore
 

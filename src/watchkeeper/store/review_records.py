@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery
 from watchkeeper.model import Entity, FieldChange
+
+if TYPE_CHECKING:
+    from watchkeeper.match.screener import ScreeningMatch, ScreeningQuery
 
 #: Alert states. `…_pending` waits for a second user when four-eyes review covers that decision.
 OPEN_STATES = ("open", "escalated", "true_match_pending", "false_positive_pending")
@@ -28,6 +31,9 @@ class Customer:
     identifier: str = ""
 
     def query(self) -> ScreeningQuery:
+        # Imported here: the store's users (lists, audit, keys commands) never load the matcher.
+        from watchkeeper.match.screener import ScreeningQuery  # noqa: PLC0415
+
         return ScreeningQuery.from_fields(
             self.name, self.type, self.dob, self.country, self.identifier, self.id
         )
