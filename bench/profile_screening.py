@@ -13,7 +13,7 @@ consolidated and UN lists, and times each stage of `Screener.screen` separately 
   the score (`score_listed_name` minus its scoring);
 - output: ranking and the explanation as JSON (what batch files and the API write).
 
-Caches that carry across queries (token similarities, a token's reach in the index) are emptied
+Caches that carry across queries (a token's reach in the index) are emptied
 before each stage, so every stage starts as cold as a new batch does. The end-to-end row is
 `screen()` plus the JSON of its matches, cold too; the stages add up to about it. With
 --pyinstrument, the end-to-end run is also profiled by call stack and written as text.
@@ -43,8 +43,6 @@ EVAL = ROOT.parent / "shared" / "data" / "eval-dev"
 def cold(screener: Screener) -> None:
     """Empty every cache that outlives one query."""
     screener.index._credit_cache.clear()
-    for cached in (score_module._similarity, score_module._joined_forms):
-        cached.cache_clear()
 
 
 def timed(action: Callable[[], object]) -> float:
