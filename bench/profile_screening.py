@@ -10,7 +10,7 @@ consolidated and UN lists, and times each stage of `Screener.screen` separately 
 - candidates: the index's rarity-weighted candidate search;
 - scoring: the token aligner (`compare_weighted`) on every candidate name;
 - evidence: birth date, country, weak-alias features and the `MatchExplanation` built around
-  the score (`score_listed_name` minus its scoring);
+  the score, for the names whose score evidence could lift to an alert (as `screen()` does);
 - output: ranking and the explanation as JSON (what batch files and the API write).
 
 Caches that carry across queries (a token's reach in the index) are emptied
@@ -90,11 +90,17 @@ def main() -> None:
                 score_module.compare_weighted(name, listed.name, w, listed.weights)
 
     def scoring_and_evidence() -> None:
+        # As screen() does: evidence only for names it could lift to an alert.
         for query, name, w, ids in zip(queries, prepared, weights, found, strict=True):
             for name_id in ids:
                 listed = index.names[name_id]
+                comparison = score_module.compare_weighted(name, listed.name, w, listed.weights)
+                if evidence_ceiling(comparison.score) < screener.threshold:
+                    continue
                 entity = index.entities[listed.entity]
-                screener.score_listed_name(query, name, listed.name, listed.strong, entity, w, listed.weights)
+                screener.score_listed_name(
+                    query, name, listed.name, listed.strong, entity, w, listed.weights, comparison
+                )
 
     def end_to_end() -> None:
         for query in queries:
@@ -123,7 +129,7 @@ def main() -> None:
     for column in ("stage", "µs per query", "share", "µs per candidate"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for stage, seconds in stages.items():
-        per_candidate = f"{seconds / pairs * 1e6:.1f}" if stage in ("scoring", "evidence") else ""
+        per_candidate = f"{seconds / pairs * 1e6:.1f}" if stage == "scoring" else ""
         table.add_row(stage, f"{seconds / len(queries) * 1e6:,.0f}", f"{seconds / total:.0%}", per_candidate)
     table.add_section()
     table.add_row("screen() end to end", f"{total / len(queries) * 1e6:,.0f}", "100%", "")

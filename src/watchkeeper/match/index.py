@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.match._postings import add_token_credit
 from watchkeeper.match.countries import entity_countries
 from watchkeeper.match.names import ComparableName, NameToken, comparable
 from watchkeeper.model import IDENTIFIER_PROPERTIES, Entity, PartialDate
@@ -192,12 +193,12 @@ class NameIndex:
         if not query.tokens:
             return []
         scores = np.zeros(len(self._lengths), dtype=np.float32)
+        stamp = np.zeros(len(self._lengths), dtype=np.int32)
         total = 0.0
-        for token in query.tokens:
+        for number, token in enumerate(query.tokens, 1):
             w = self.weight(token)
             total += w
-            for ids, factor in self._token_credit(token.forms, token.keys):
-                scores[ids] += w * factor
+            add_token_credit(scores, stamp, number, self._token_credit(token.forms, token.keys), w)
         for key in {*join_keys(query.tokens), "=" + query.compact}:
             posting = self._arrays.get(key)
             if posting is not None and len(posting) <= MAX_POSTING:
@@ -214,23 +215,19 @@ class NameIndex:
     def _token_credit(
         self, forms: tuple[str, ...], keys: tuple[str, ...]
     ) -> list[tuple[npt.NDArray[np.int32], float]]:
-        """Names a query token reaches, grouped by how closely (1 spelling, 0.8 phonetic, 0.6 deletion)."""
+        """The postings a query token reaches, best credit first (1 spelling, 0.8 phonetic, 0.6 deletion).
+
+        A name may be in several; `add_token_credit` counts it once, at the first (best) credit.
+        """
         cached = self._credit_cache.get((forms, keys))
         if cached is not None:
             return cached
-        by_factor: dict[float, list[npt.NDArray[np.int32]]] = defaultdict(list)
+        credit: list[tuple[npt.NDArray[np.int32], float]] = []
         for key, factor in self._query_keys(forms, keys):
             posting = self._arrays.get(key)
             if posting is not None and len(posting) <= MAX_POSTING:
-                by_factor[factor].append(posting)
-        credit: list[tuple[npt.NDArray[np.int32], float]] = []
-        reached: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
-        for factor in sorted(by_factor, reverse=True):
-            ids = np.unique(np.concatenate(by_factor[factor]))
-            ids = np.setdiff1d(ids, reached, assume_unique=True)  # each name counts at its best
-            if len(ids):
-                credit.append((ids, factor))
-                reached = np.union1d(reached, ids)
+                credit.append((posting, factor))
+        credit.sort(key=lambda found: -found[1])  # stable: keys keep their order within a credit
         if len(self._credit_cache) > CREDIT_CACHE_SIZE:
             self._credit_cache.clear()
         self._credit_cache[(forms, keys)] = credit

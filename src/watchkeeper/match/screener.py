@@ -237,6 +237,13 @@ def country_feature(query: str | None, entity: Entity, codes: frozenset[str] | N
     return Feature("country_mismatch", f"×{COUNTRY_MISMATCH_FACTOR}", wanted, ", ".join(sorted(codes)))
 
 
+def evidence_ceiling(name_score: float) -> float:
+    """The highest score evidence could give a name scoring this: every bonus, no penalty, and
+    a margin for the rounding of the final score (to 4 places)."""
+    bonus = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS if name_score >= 0.5 else 0.0
+    return min(name_score + bonus, 1.0) + 0.001
+
+
 def apply_features(score: float, features: list[Feature]) -> float:
     for feature in features:
         if feature.effect.startswith("×"):
@@ -297,8 +304,11 @@ class Screener:
                     continue
                 if sources is not None and entity.source not in sources:
                     continue
+                comparison = compare_weighted(prepared, listed.name, weights, listed.weights)
+                if evidence_ceiling(comparison.score) < floor:
+                    continue  # no evidence can lift it to an alert: its explanation is never shown
                 match = self.score_listed_name(
-                    query, prepared, listed.name, listed.strong, entity, weights, listed.weights
+                    query, prepared, listed.name, listed.strong, entity, weights, listed.weights, comparison
                 )
                 if held is None or match.score > held.score:
                     results[listed.entity] = match
@@ -316,15 +326,17 @@ class Screener:
         entity: Entity,
         query_weights: Sequence[float] | None = None,
         listed_weights: Sequence[float] | None = None,
+        comparison: NameComparison | None = None,
     ) -> ScreeningMatch:
         """Score one listed name of an entity against a prepared query, with the evidence."""
         weight = self.index.weight
-        comparison: NameComparison = compare_weighted(
-            prepared,
-            listed,
-            query_weights if query_weights is not None else [weight(t) for t in prepared.tokens],
-            listed_weights if listed_weights is not None else [weight(t) for t in listed.tokens],
-        )
+        if comparison is None:
+            comparison = compare_weighted(
+                prepared,
+                listed,
+                query_weights if query_weights is not None else [weight(t) for t in prepared.tokens],
+                listed_weights if listed_weights is not None else [weight(t) for t in listed.tokens],
+            )
         features: list[Feature] = []
         if not strong:
             features.append(Feature("weak_alias", f"×{WEAK_ALIAS_FACTOR}", "", listed.original))
