@@ -32,7 +32,7 @@ from rich.table import Table
 from watchkeeper.jobs import BUNDLED
 from watchkeeper.match import score as score_module
 from watchkeeper.match.names import ComparableName, comparable
-from watchkeeper.match.screener import Screener, ScreeningQuery, query_schema
+from watchkeeper.match.screener import Screener, ScreeningQuery, evidence_ceiling, query_schema
 from watchkeeper.screen.evaluate import read_labelled
 from watchkeeper.sources import parse_list
 
