@@ -12,7 +12,15 @@ class _PairType(Protocol):
 
 C = TypeVar("C")
 
+class CompiledName:
+    name: ComparableName
+    def __init__(self, name: ComparableName, weights: Sequence[float]) -> None: ...
+
 def allowed_edits(length: int) -> int: ...
+def name_score(query: CompiledName, listed: CompiledName) -> float: ...
+def explain(
+    query: CompiledName, listed: CompiledName, pair_type: _PairType, comparison_type: type[C]
+) -> C: ...
 def similarity(
     a_forms: tuple[str, ...],
     b_forms: tuple[str, ...],

@@ -15,6 +15,25 @@ before it (similarities, candidates, the greedy choice) stays in C.
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.math cimport pow as c_pow
 
+
+cdef extern from *:
+    int popcount "__builtin_popcountll"(unsigned long long)
+
+
+cdef unsigned long long _mask(str text):
+    """The letters of a spelling as a set of 64 buckets: a lower bound on edits without the table.
+
+    A letter of one spelling that the other lacks costs at least one edit (no swap removes it),
+    and buckets only merge letters, so the count of unshared buckets never exceeds the distance.
+    """
+    cdef unsigned long long found = 0
+    cdef Py_ssize_t i
+    cdef Py_UCS4 letter
+    for i in range(len(text)):
+        letter = text[i]
+        found |= (<unsigned long long> 1) << (<unsigned int> letter & 63)
+    return found
+
 #: Token pairs less similar than this are never aligned.
 cdef double TOKEN_FLOOR = 0.6
 #: Similarity credited to tokens that differ in spelling but share a phonetic key.
@@ -150,7 +169,14 @@ cpdef int allowed_edits(Py_ssize_t length):
 
 
 cdef double _similarity(
-    tuple a_forms, tuple b_forms, tuple a_keys, tuple b_keys, bint both_latin, int *how
+    tuple a_forms,
+    const unsigned long long *a_masks,
+    tuple b_forms,
+    const unsigned long long *b_masks,
+    tuple a_keys,
+    tuple b_keys,
+    bint both_latin,
+    int *how,
 ) except -1.0:
     # A transliterated token already stands for every usual spelling; letting
     # each of those be mistyped too would match Korean syllables at random.
@@ -159,9 +185,15 @@ cdef double _similarity(
     cdef Py_ssize_t lx, ly, longest
     cdef int edits, distance, swaps
     cdef str x, y, key
-    for x in a_forms:
+    cdef Py_ssize_t ia, ib
+    cdef unsigned long long ma, mb
+    cdef int unshared_a, unshared_b
+    for ia in range(len(a_forms)):
+        x = a_forms[ia]
         lx = len(x)
-        for y in b_forms:
+        ma = a_masks[ia] if a_masks != NULL else _mask(x)
+        for ib in range(len(b_forms)):
+            y = b_forms[ib]
             if x == y:
                 how[0] = EXACT
                 return 1.0
@@ -173,6 +205,11 @@ cdef double _similarity(
                 edits = allowed_edits(longest)
             if not edits or (lx - ly if lx > ly else ly - lx) > edits:
                 continue
+            mb = b_masks[ib] if b_masks != NULL else _mask(y)
+            unshared_a = popcount(ma & ~mb)
+            unshared_b = popcount(mb & ~ma)
+            if unshared_a > edits or unshared_b > edits:
+                continue  # more letters unshared than typing errors allowed
             distance = _osa(x, y)
             if distance <= edits:
                 # A typing error costs less than the share of letters it touches; two
@@ -194,7 +231,7 @@ cdef double _similarity(
 def similarity(tuple a_forms, tuple b_forms, tuple a_keys, tuple b_keys, bint both_latin):
     """How alike two tokens are, given their Latin spellings and phonetic keys: (similarity, how)."""
     cdef int how = SPELLING
-    cdef double found = _similarity(a_forms, b_forms, a_keys, b_keys, both_latin, &how)
+    cdef double found = _similarity(a_forms, NULL, b_forms, NULL, a_keys, b_keys, both_latin, &how)
     return found, HOW_NAMES[how]
 
 
@@ -207,16 +244,14 @@ cdef tuple _joined_forms(tuple a, tuple b):
     return tuple(seen)
 
 
-cpdef double compact_similarity(object query, object listed) except -1.0:
-    """The names compared with their spaces removed, allowing a typing error or two."""
-    cdef str a = query.compact, b = listed.compact
+cdef double _compact(str a, str b, bint both_latin, Py_ssize_t nq, Py_ssize_t nl) except -1.0:
     cdef Py_ssize_t longest
     cdef int edits, distance
-    if not a or not b or not (query.latin_written and listed.latin_written):
+    if not a or not b or not both_latin:
         return 0.0
     if a == b:
         return 1.0
-    if len(query.tokens) == len(listed.tokens):
+    if nq == nl:
         return 0.0  # split the same way: the token alignment already saw every difference
     longest = len(a) if len(a) > len(b) else len(b)
     edits = 0 if longest < 8 else 1
@@ -224,6 +259,17 @@ cpdef double compact_similarity(object query, object listed) except -1.0:
         return 0.0
     distance = _osa(a, b)
     return 1.0 - TYPO_COST * distance / longest if distance <= edits else 0.0
+
+
+def compact_similarity(object query, object listed):
+    """The names compared with their spaces removed, allowing a typing error or two."""
+    return _compact(
+        query.compact,
+        listed.compact,
+        query.latin_written and listed.latin_written,
+        len(query.tokens),
+        len(listed.tokens),
+    )
 
 
 cdef struct Candidate:
@@ -239,15 +285,29 @@ cdef class _Tokens:
     cdef list forms, keys, texts
     cdef bint *latin
     cdef bint *optional
+    cdef unsigned long long *masks  # every form's letter buckets, token after token
+    cdef Py_ssize_t *first_mask  # where each token's forms start in `masks`
+    cdef Py_UCS4 *initial  # first letter of each token's first spelling
+    cdef Py_ssize_t *length  # length of each token's first spelling
     cdef Py_ssize_t n
 
     def __cinit__(self, tuple tokens):
-        cdef Py_ssize_t i
+        cdef Py_ssize_t i, k, total = 0
+        cdef tuple forms
         self.n = len(tokens)
         self.forms, self.keys, self.texts = [], [], []
         self.latin = <bint *> PyMem_Malloc((self.n + 1) * sizeof(bint))
         self.optional = <bint *> PyMem_Malloc((self.n + 1) * sizeof(bint))
-        if self.latin == NULL or self.optional == NULL:
+        self.first_mask = <Py_ssize_t *> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
+        self.initial = <Py_UCS4 *> PyMem_Malloc((self.n + 1) * sizeof(Py_UCS4))
+        self.length = <Py_ssize_t *> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
+        if (
+            self.latin == NULL
+            or self.optional == NULL
+            or self.first_mask == NULL
+            or self.initial == NULL
+            or self.length == NULL
+        ):
             raise MemoryError()
         for i in range(self.n):
             token = tokens[i]
@@ -256,21 +316,70 @@ cdef class _Tokens:
             self.texts.append(token.text)
             self.latin[i] = token.latin
             self.optional[i] = token.optional
+            self.first_mask[i] = total
+            total += len(token.forms)
+            first = token.forms[0] if token.forms else ""
+            self.length[i] = len(first)
+            self.initial[i] = first[0] if first else 0
+        self.first_mask[self.n] = total
+        self.masks = <unsigned long long *> PyMem_Malloc((total + 1) * sizeof(unsigned long long))
+        if self.masks == NULL:
+            raise MemoryError()
+        for i in range(self.n):
+            forms = self.forms[i]
+            for k in range(len(forms)):
+                self.masks[self.first_mask[i] + k] = _mask(forms[k])
 
     def __dealloc__(self):
         PyMem_Free(self.latin)
         PyMem_Free(self.optional)
+        PyMem_Free(self.first_mask)
+        PyMem_Free(self.masks)
+        PyMem_Free(self.initial)
+        PyMem_Free(self.length)
+
+
+cdef class CompiledName:
+    """A name as the aligner reads it, with its tokens' weights: built once per listed name (the
+    index keeps it) and once per query."""
+
+    cdef readonly object name
+    cdef _Tokens tokens
+    cdef double *weights
+    cdef str compact
+    cdef bint latin_written, vessel
+
+    def __cinit__(self, object name, object weights):
+        cdef Py_ssize_t i
+        self.name = name
+        self.tokens = _Tokens(name.tokens)
+        if len(weights) != self.tokens.n:
+            raise ValueError(f"{len(weights)} weights for {self.tokens.n} tokens")
+        self.weights = <double *> PyMem_Malloc((self.tokens.n + 1) * sizeof(double))
+        if self.weights == NULL:
+            raise MemoryError()
+        for i in range(self.tokens.n):
+            self.weights[i] = weights[i]
+        self.compact = name.compact
+        self.latin_written = name.latin_written
+        self.vessel = name.schema == "Vessel"
+
+    def __dealloc__(self):
+        PyMem_Free(self.weights)
+
+    def __reduce__(self):
+        return (CompiledName, (self.name, tuple([self.weights[i] for i in range(self.tokens.n)])))
 
 
 cdef bint _may_join(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_ssize_t other) except -1:
     """Cheap test before comparing a join: Latin spellings must start alike and be of like length."""
-    cdef str x, y, second
+    cdef Py_ssize_t gap
     if not (side.latin[a] and side.latin[a + 1] and other_side.latin[other]):
         return True
-    x = side.forms[a][0]
-    y = other_side.forms[other][0]
-    second = side.forms[a + 1][0]
-    return x[0] == y[0] and abs(len(x) + len(second) - len(y)) <= 2
+    if side.initial[a] != other_side.initial[other]:
+        return False
+    gap = side.length[a] + side.length[a + 1] - other_side.length[other]
+    return -2 <= gap <= 2
 
 
 cdef double _join_similarity(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_ssize_t other) except -1.0:
@@ -279,7 +388,9 @@ cdef double _join_similarity(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_
     cdef tuple forms = _joined_forms(side.forms[a], side.forms[a + 1])
     return _similarity(
         forms,
+        NULL,
         other_side.forms[other],
+        &other_side.masks[other_side.first_mask[other]],
         (),
         other_side.keys[other],
         side.latin[a] and side.latin[a + 1] and other_side.latin[other],
@@ -310,7 +421,16 @@ cdef Py_ssize_t _candidates(_Tokens q, _Tokens l, Candidate **out) except -1:
             exact_l[j] = False
         for i in range(nq):
             for j in range(nl):
-                sim = _similarity(q.forms[i], l.forms[j], q.keys[i], l.keys[j], q.latin[i] and l.latin[j], &how)
+                sim = _similarity(
+                    q.forms[i],
+                    &q.masks[q.first_mask[i]],
+                    l.forms[j],
+                    &l.masks[l.first_mask[j]],
+                    q.keys[i],
+                    l.keys[j],
+                    q.latin[i] and l.latin[j],
+                    &how,
+                )
                 if sim >= TOKEN_FLOOR:
                     found[count].sim = sim
                     found[count].q0, found[count].q1 = <int> i, -1
@@ -379,34 +499,31 @@ cdef str _joined_text(list texts, int first, int second):
     return texts[first] + " " + texts[second]
 
 
-def compare_weighted(object query, object listed, object q_weights, object l_weights, object pair_type, object comparison_type):
-    """Align two names' tokens and score them (see `score.compare_weighted`, which calls this)."""
-    cdef _Tokens q = _Tokens(query.tokens)
-    cdef _Tokens l = _Tokens(listed.tokens)
+cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair_type, object comparison_type):
+    cdef _Tokens q = qn.tokens
+    cdef _Tokens l = ln.tokens
     cdef Py_ssize_t nq = q.n, nl = l.n, k, i, j, count
     cdef Candidate *found = NULL
     cdef Candidate c
-    cdef double *qw
-    cdef double *lw
+    cdef double *qw = qn.weights
+    cdef double *lw = ln.weights
     cdef bint *used_q
     cdef bint *used_l
     cdef double sim, w, matched_q = 0.0, matched_l = 0.0, total_q = 0.0, total_l = 0.0
     cdef double q_cov, l_cov, power, score, compact, total
     cdef list pairs = []
     if nq == 0 or nl == 0:
+        if not explain:
+            return 0.0
         return comparison_type(0.0, (), tuple(q.texts), tuple(l.texts))
-    qw = <double *> PyMem_Malloc(nq * sizeof(double))
-    lw = <double *> PyMem_Malloc(nl * sizeof(double))
     used_q = <bint *> PyMem_Malloc(nq * sizeof(bint))
     used_l = <bint *> PyMem_Malloc(nl * sizeof(bint))
     try:
-        if qw == NULL or lw == NULL or used_q == NULL or used_l == NULL:
+        if used_q == NULL or used_l == NULL:
             raise MemoryError()
         for i in range(nq):
-            qw[i] = q_weights[i]
             used_q[i] = False
         for j in range(nl):
-            lw[j] = l_weights[j]
             used_l[j] = False
         count = _candidates(q, l, &found)
         for k in range(count):
@@ -423,15 +540,16 @@ def compare_weighted(object query, object listed, object q_weights, object l_wei
             w = lw[c.l0]
             if c.l1 >= 0:
                 w = w + lw[c.l1]
-            pairs.append(
-                pair_type(
-                    _joined_text(q.texts, c.q0, c.q1),
-                    _joined_text(l.texts, c.l0, c.l1),
-                    sim,
-                    HOW_NAMES[c.how],
-                    w,
+            if explain:
+                pairs.append(
+                    pair_type(
+                        _joined_text(q.texts, c.q0, c.q1),
+                        _joined_text(l.texts, c.l0, c.l1),
+                        sim,
+                        HOW_NAMES[c.how],
+                        w,
+                    )
                 )
-            )
             matched_q += sim * (qw[c.q0] + qw[c.q1] if c.q1 >= 0 else qw[c.q0])
             matched_l += sim * w
         # An unmatched optional token (patronymic, article) counts a fifth of its weight.
@@ -442,17 +560,24 @@ def compare_weighted(object query, object listed, object q_weights, object l_wei
         q_cov = matched_q / total_q if total_q else 0.0
         l_cov = matched_l / total_l if total_l else 0.0
         # A ship's name is short and every word of it counts: ORION is not ORION STAR.
-        power = 1.0 if listed.schema == "Vessel" else LISTED_COVERAGE_POWER
+        power = 1.0 if ln.vessel else LISTED_COVERAGE_POWER
         score = q_cov * c_pow(l_cov, power)
-        compact = compact_similarity(query, listed) if score < 1.0 else 0.0
+        if score < 1.0:
+            compact = _compact(qn.compact, ln.compact, qn.latin_written and ln.latin_written, nq, nl)
+        else:
+            compact = 0.0
         if compact > score:
             # Written together or apart ("MIRIM2" / "MI RIM 2", "DAIHONGDAN" / "DAI HONG DAN").
+            if not explain:
+                return compact
             total = 0.0
             for j in range(nl):
                 total += lw[j]
             return comparison_type(
-                compact, (pair_type(query.compact, listed.compact, compact, "compact", total),), (), ()
+                compact, (pair_type(qn.compact, ln.compact, compact, "compact", total),), (), ()
             )
+        if not explain:
+            return score if score < 1.0 else 1.0
         return comparison_type(
             score if score < 1.0 else 1.0,
             tuple(pairs),
@@ -461,7 +586,22 @@ def compare_weighted(object query, object listed, object q_weights, object l_wei
         )
     finally:
         PyMem_Free(found)
-        PyMem_Free(qw)
-        PyMem_Free(lw)
         PyMem_Free(used_q)
         PyMem_Free(used_l)
+
+
+def name_score(CompiledName query, CompiledName listed):
+    """The score alone: no alignment objects are made (most candidates never alert)."""
+    return _compare(query, listed, False, None, None)
+
+
+def explain(CompiledName query, CompiledName listed, object pair_type, object comparison_type):
+    """The score with the alignment that explains it, as `comparison_type(score, pairs, …)`."""
+    return _compare(query, listed, True, pair_type, comparison_type)
+
+
+def compare_weighted(object query, object listed, object q_weights, object l_weights, object pair_type, object comparison_type):
+    """Align two names' tokens and score them (see `score.compare_weighted`, which calls this)."""
+    return _compare(
+        CompiledName(query, q_weights), CompiledName(listed, l_weights), True, pair_type, comparison_type
+    )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.match._align import CompiledName
 from watchkeeper.match._postings import add_token_credit
 from watchkeeper.match.countries import entity_countries
 from watchkeeper.match.names import ComparableName, NameToken, comparable
@@ -130,11 +131,23 @@ class NameIndex:
         }
         self.postings.clear()
         self._lengths = np.array([len(n.name.tokens) for n in self.names], dtype=np.float32)
+        self._compiled: list[CompiledName | None] = [None] * len(self.names)
         self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
         # Country names read once here: reading them per comparison (and loading the country-name
         # tables in every process that screens) costs more than the name comparison itself.
 
         self._countries = {e.id: codes for e in self.entities if (codes := entity_countries(e))}
+
+    def compiled(self, name_id: int) -> CompiledName:
+        """A listed name as the compiled aligner reads it, made on first use and kept.
+
+        Two threads may both make it at once; either result is the same, and the list slot is
+        assigned in one step."""
+        found = self._compiled[name_id]
+        if found is None:
+            listed = self.names[name_id]
+            found = self._compiled[name_id] = CompiledName(listed.name, listed.weights)
+        return found
 
     def countries(self, entity: Entity) -> frozenset[str]:
         """The entity's country codes (empty when it names none), read when the index was built."""
@@ -148,6 +161,7 @@ class NameIndex:
         # The per-query cache is not part of the index: a saved index starts without it.
         state = dict(self.__dict__)
         state["_credit_cache"] = {}
+        state["_compiled"] = None  # rebuilt on first use after loading
         # Hundreds of thousands of small arrays pickle and load slowly one by one: they are
         # saved as one array with offsets and come back as views into it.
         keys = list(self._arrays)
@@ -174,6 +188,7 @@ class NameIndex:
             k: data[s:e] for k, s, e in zip(keys, starts.tolist(), ends.tolist(), strict=True)
         }
         self.__dict__.update(state)
+        self._compiled = [None] * len(self.names)
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""

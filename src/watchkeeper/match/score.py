@@ -15,18 +15,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from watchkeeper.match import _align
-from watchkeeper.match._align import allowed_edits, compact_similarity, similarity
+from watchkeeper.match._align import CompiledName, allowed_edits, compact_similarity, name_score, similarity
 from watchkeeper.match.names import ComparableName, NameToken
 
 # The rules (token floor 0.6, phonetic 0.8, typing error cost 0.7, listed coverage to the power
 # 0.4, joins from 0.85) are in the compiled aligner, `_align.pyx`, where they run.
 __all__ = [
+    "CompiledName",
     "NameComparison",
     "TokenPair",
     "allowed_edits",
     "compact_similarity",
     "compare_names",
     "compare_weighted",
+    "explain_names",
+    "name_score",
     "similarity",
 ]
 
@@ -71,3 +74,8 @@ def compare_weighted(
 ) -> NameComparison:
     """`compare_names` with token weights already known (the screener's hot path, compiled)."""
     return _align.compare_weighted(query, listed, q_weights, l_weights, TokenPair, NameComparison)
+
+
+def explain_names(query: CompiledName, listed: CompiledName) -> NameComparison:
+    """The score of two compiled names with the token alignment that explains it."""
+    return _align.explain(query, listed, TokenPair, NameComparison)

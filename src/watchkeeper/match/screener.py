@@ -17,7 +17,14 @@ from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.countries import country_code, entity_countries
 from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
-from watchkeeper.match.score import NameComparison, TokenPair, compare_weighted
+from watchkeeper.match.score import (
+    CompiledName,
+    NameComparison,
+    TokenPair,
+    compare_weighted,
+    explain_names,
+    name_score,
+)
 from watchkeeper.model import Entity, PartialDate
 
 #: Listed names fully scored per query, after the index has ranked them.
@@ -294,6 +301,7 @@ class Screener:
         if query.name and not imo_only:
             prepared = comparable(query.name, schema)
             weights = [self.index.weight(t) for t in prepared.tokens]
+            compiled = CompiledName(prepared, weights)
             for name_id in self.index.candidates(prepared, self.candidate_limit):
                 listed = self.index.names[name_id]
                 held = results.get(listed.entity)
@@ -304,9 +312,10 @@ class Screener:
                     continue
                 if sources is not None and entity.source not in sources:
                     continue
-                comparison = compare_weighted(prepared, listed.name, weights, listed.weights)
-                if evidence_ceiling(comparison.score) < floor:
+                listed_compiled = self.index.compiled(name_id)
+                if evidence_ceiling(name_score(compiled, listed_compiled)) < floor:
                     continue  # no evidence can lift it to an alert: its explanation is never shown
+                comparison = explain_names(compiled, listed_compiled)
                 match = self.score_listed_name(
                     query, prepared, listed.name, listed.strong, entity, weights, listed.weights, comparison
                 )
