@@ -590,6 +590,23 @@ cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair
         PyMem_Free(used_l)
 
 
+def could_alert(CompiledName query, list listed, double floor, double bonus, double margin):
+    """The positions in `listed` (compiled names) whose score the evidence could still lift to
+    `floor`, with that name score: min(score + bonus, 1) + margin ≥ floor, `bonus` counted from
+    a score of 0.5 as the screener's features are."""
+    cdef Py_ssize_t k
+    cdef double score, ceiling
+    cdef list found = []
+    for k in range(len(listed)):
+        score = _compare(query, <CompiledName> listed[k], False, None, None)
+        ceiling = score + (bonus if score >= 0.5 else 0.0)
+        if ceiling > 1.0:
+            ceiling = 1.0
+        if ceiling + margin >= floor:
+            found.append((k, score))
+    return found
+
+
 def name_score(CompiledName query, CompiledName listed):
     """The score alone: no alignment objects are made (most candidates never alert)."""
     return _compare(query, listed, False, None, None)

@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from watchkeeper.match import _align
-from watchkeeper.match._align import CompiledName, allowed_edits, compact_similarity, name_score, similarity
+from watchkeeper.match._align import (
+    CompiledName,
+    allowed_edits,
+    compact_similarity,
+    could_alert,
+    name_score,
+    similarity,
+)
 from watchkeeper.match.names import ComparableName, NameToken
 
 # The rules (token floor 0.6, phonetic 0.8, typing error cost 0.7, listed coverage to the power
@@ -28,6 +35,7 @@ __all__ = [
     "compact_similarity",
     "compare_names",
     "compare_weighted",
+    "could_alert",
     "explain_names",
     "name_score",
     "similarity",

@@ -22,8 +22,8 @@ from watchkeeper.match.score import (
     NameComparison,
     TokenPair,
     compare_weighted,
+    could_alert,
     explain_names,
-    name_score,
 )
 from watchkeeper.model import Entity, PartialDate
 
@@ -244,11 +244,16 @@ def country_feature(query: str | None, entity: Entity, codes: frozenset[str] | N
     return Feature("country_mismatch", f"×{COUNTRY_MISMATCH_FACTOR}", wanted, ", ".join(sorted(codes)))
 
 
+#: The most evidence can add to a name score (bonuses count from a score of 0.5), and a margin
+#: for the rounding of the final score to 4 places: a name below the ceiling never alerts.
+EVIDENCE_BONUS = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
+CEILING_MARGIN = 0.001
+
+
 def evidence_ceiling(name_score: float) -> float:
-    """The highest score evidence could give a name scoring this: every bonus, no penalty, and
-    a margin for the rounding of the final score (to 4 places)."""
-    bonus = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS if name_score >= 0.5 else 0.0
-    return min(name_score + bonus, 1.0) + 0.001
+    """The highest score evidence could give a name scoring this: every bonus, no penalty."""
+    bonus = EVIDENCE_BONUS if name_score >= 0.5 else 0.0
+    return min(name_score + bonus, 1.0) + CEILING_MARGIN
 
 
 def apply_features(score: float, features: list[Feature]) -> float:
@@ -302,7 +307,12 @@ class Screener:
             prepared = comparable(query.name, schema)
             weights = [self.index.weight(t) for t in prepared.tokens]
             compiled = CompiledName(prepared, weights)
-            for name_id in self.index.candidates(prepared, self.candidate_limit):
+            found = self.index.candidates(prepared, self.candidate_limit)
+            listed_names = [self.index.compiled(name_id) for name_id in found]
+            # Every candidate scored in one compiled pass; only names whose score evidence could
+            # lift to an alert go on (the others' explanations would never be shown).
+            for position, _ in could_alert(compiled, listed_names, floor, EVIDENCE_BONUS, CEILING_MARGIN):
+                name_id = found[position]
                 listed = self.index.names[name_id]
                 held = results.get(listed.entity)
                 if held is not None and held.score >= 1.0:
@@ -312,10 +322,7 @@ class Screener:
                     continue
                 if sources is not None and entity.source not in sources:
                     continue
-                listed_compiled = self.index.compiled(name_id)
-                if evidence_ceiling(name_score(compiled, listed_compiled)) < floor:
-                    continue  # no evidence can lift it to an alert: its explanation is never shown
-                comparison = explain_names(compiled, listed_compiled)
+                comparison = explain_names(compiled, listed_names[position])
                 match = self.score_listed_name(
                     query, prepared, listed.name, listed.strong, entity, weights, listed.weights, comparison
                 )
