@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -141,8 +142,8 @@ def _submit_and_see_progress(client: httpx.Client, upload: Path) -> str:
 
 def test_a_job_survives_a_server_restart(loaded_home: Path, tmp_path: Path) -> None:
     home = copy_home(loaded_home, tmp_path / "home")
-    # Six copies with fresh ids: several chunks, long enough to stop the server mid-job.
-    upload, rows = _many(tmp_path, 6)
+    # Copies with fresh ids: many chunks, long enough to stop the server mid-job.
+    upload, rows = _many(tmp_path, 12)
     live = LiveServer(home)
     live.start()
     keys = make_keys(home)
@@ -179,8 +180,19 @@ def test_a_killed_server_never_leaves_two_processes_on_one_job(loaded_home: Path
         live.process.kill()  # no chance to stop its child
         live.process.wait()
         assert output_busy(output), "the orphaned child still screens"
+        # The orphan is paused while the server restarts, so it is certainly still holding the job
+        # when the new worker looks (however fast screening is), then let go to finish it.
+        orphan = int(output.with_name(output.name + ".lock").read_text().strip())
+        os.kill(orphan, signal.SIGSTOP)
         live.process = None
-        live.start()
+        try:
+            live.start()
+            deadline = time.monotonic() + 60
+            while "waiting" not in (home / "server.log").read_text():
+                assert time.monotonic() < deadline, "the restarted worker did not wait for the orphan"
+                time.sleep(0.1)
+        finally:
+            os.kill(orphan, signal.SIGCONT)
         with live.client(keys.read) as client:
             done = _wait_for(client, job_id, "done")
             results = client.get(f"/batches/{job_id}/results").text
