@@ -128,3 +128,11 @@ def test_past_indexes_are_kept_in_memory_and_loaded_once_under_concurrent_reques
     finally:
         store.close()
     assert none.loads == 2
+
+
+def test_the_matcher_fingerprint_covers_the_compiled_sources_and_nothing_but_matching_code() -> None:
+    from watchkeeper.screen.loader import matcher_sources  # noqa: PLC0415
+
+    names = {p.name for p in matcher_sources()}
+    assert {"_align.pyx", "_distance.pyx", "_distance.pxd", "_postings.pyx", "score.py", "index.py"} <= names
+    assert "evaluate.py" not in names  # the evaluation harness may change without invalidating indexes

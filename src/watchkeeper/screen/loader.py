@@ -53,11 +53,16 @@ def chosen_versions(
     return versions
 
 
+def matcher_sources() -> list[Path]:
+    """The matching code: the `match` package, the compiled hot path's sources (.pyx, .pxd) included."""
+    folder = Path(watchkeeper.match.__file__).parent
+    return sorted(p for pattern in ("*.py", "*.pyx", "*.pxd") for p in folder.glob(pattern))
+
+
 def matcher_fingerprint() -> str:
     """Hash of the matching code: an index built by other code is not reused."""
     digest = hashlib.sha256()
-    folder = Path(watchkeeper.match.__file__).parent
-    for path in sorted(folder.glob("*.py")):
+    for path in matcher_sources():
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
