@@ -20,7 +20,7 @@ import numpy as np
 
 from watchkeeper.match.index import ID_PROPERTIES, NAME_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import comparable
-from watchkeeper.match.score import compare_weighted
+from watchkeeper.match.score import CompiledName, explain_names, name_score
 from watchkeeper.match.screener import (
     COMPATIBLE,
     COUNTRY_MATCH_BONUS,
@@ -178,16 +178,19 @@ def _may_alert(
     # name score below the threshold minus it cannot make an alert: the full scoring,
     # with the evidence, is done only for the pairs that pass this bound.
     floor = screener.threshold - MAX_EVIDENCE_BONUS
+    compiled = CompiledName(prepared, weights)
     for entity_id in entity_ids:
         entity = screener.index.entities[positions[entity_id]]
         if allowed is not None and entity.schema not in allowed:
             continue
         for name_id in names_of.get(entity_id, ()):
             listed = screener.index.names[name_id]
-            if compare_weighted(prepared, listed.name, weights, listed.weights).score < floor:
+            listed_compiled = screener.index.compiled(name_id)
+            if name_score(compiled, listed_compiled) < floor:
                 continue
+            comparison = explain_names(compiled, listed_compiled)
             match = screener.score_listed_name(
-                query, prepared, listed.name, listed.strong, entity, weights, listed.weights
+                query, prepared, listed.name, listed.strong, entity, weights, listed.weights, comparison
             )
             if match.score >= screener.threshold:
                 return True
