@@ -75,7 +75,12 @@ def _fingerprint(path: Path) -> str:
     return f"{path.stat().st_size}:{hashlib.sha256(head).hexdigest()[:16]}"
 
 
-def _rows(path: Path) -> Iterator[_Row]:
+#: A row as read from the input: its first line number and its fields. Workers parse it (the
+#: reading process only splits the file), so the parse runs on every core.
+_Record = tuple[int, dict[str, str | None]]
+
+
+def _rows(path: Path) -> Iterator[_Record]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = set(reader.fieldnames or ())
@@ -88,7 +93,7 @@ def _rows(path: Path) -> Iterator[_Row]:
         line = 2
         for record in reader:
             start, line = line, reader.line_num + 1
-            yield _parse_row(start, record)
+            yield start, record
 
 
 def _parse_row(line: int, record: dict[str, str | None]) -> _Row:
@@ -129,13 +134,14 @@ def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
     return buffer.getvalue()
 
 
-def _screen_chunk(chunk: list[_Row]) -> _ChunkResult:
+def _screen_chunk(chunk: list[_Record]) -> _ChunkResult:
     screener = _WORKER_SCREENER
     assert screener is not None
     text: list[str] = []
     alerts = 0
     errors: list[_Row] = []
-    for row in chunk:
+    for line, record in chunk:
+        row = _parse_row(line, record)
         if row.query is None:
             errors.append(row)
             continue
@@ -148,7 +154,7 @@ def _screen_chunk(chunk: list[_Row]) -> _ChunkResult:
 _ChunkResult = tuple[str, int, list[_Row], int]
 
 
-def _bounded_map(pool: Pool, chunks: Iterator[list[_Row]], in_flight: int) -> Iterator[_ChunkResult]:
+def _bounded_map(pool: Pool, chunks: Iterator[list[_Record]], in_flight: int) -> Iterator[_ChunkResult]:
     """Results in input order with at most `in_flight` chunks read ahead.
 
     `Pool.imap` would read the whole input ahead of the workers; ten million
@@ -164,8 +170,8 @@ def _bounded_map(pool: Pool, chunks: Iterator[list[_Row]], in_flight: int) -> It
         yield result
 
 
-def _chunks(rows: Iterator[_Row], size: int) -> Iterator[list[_Row]]:
-    chunk: list[_Row] = []
+def _chunks(rows: Iterator[_Record], size: int) -> Iterator[list[_Record]]:
+    chunk: list[_Record] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= size:
@@ -286,8 +292,8 @@ def run_batch(
             context = multiprocessing.get_context("fork")
             if processes > 1:
                 # Keep the collector in the workers off the index's objects: walking them
-                # would copy every page of the forked index into each worker.
-                gc.collect()
+                # would copy every page of the forked index into each worker. (No collection
+                # first: over millions of index objects it costs more than a small batch.)
                 gc.freeze()
             pool = context.Pool(processes) if processes > 1 else None
             finished = False
