@@ -14,6 +14,7 @@ their tables are here, where the variants users meet can be listed.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import hanja
 from pypinyin import Style, lazy_pinyin
@@ -23,6 +24,7 @@ from watchkeeper.match.hangul import TokenForms, hangul_syllable, hangul_word
 # -- scripts -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)  # a query asks for each token's script several times; names recur
 def script_of(token: str) -> str:
     """`hangul`, `han`, `cyrillic`, `arabic`, `latin` or `other` for a token."""
     for char in token:
