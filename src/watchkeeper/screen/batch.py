@@ -29,11 +29,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from watchkeeper.errors import ListFormatError, WatchkeeperError
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query
 from watchkeeper.spreadsheet import safe_row
+
+if TYPE_CHECKING:
+    from _csv import Writer
 
 OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
 INPUT_COLUMNS = ("id", "name", "type", "dob", "country", "identifier")
@@ -115,9 +118,8 @@ def _parse_row(line: int, record: dict[str, str | None]) -> _Row:
     return _Row(line, query, "")
 
 
-def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_alerts(writer: Writer, query_id: str, matches: list[ScreeningMatch]) -> None:
+    """One output row per alert: query, list, entity, listed name, score, explanation as JSON."""
     for match in matches:
         writer.writerow(
             safe_row(
@@ -131,13 +133,14 @@ def format_alerts(query_id: str, matches: list[ScreeningMatch]) -> str:
                 ]
             )
         )
-    return buffer.getvalue()
 
 
 def _screen_chunk(chunk: list[_Record]) -> _ChunkResult:
     screener = _WORKER_SCREENER
     assert screener is not None
-    text: list[str] = []
+    # One writer for the chunk: most rows raise no alert, and a writer per row cost more than them.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     alerts = 0
     errors: list[_Row] = []
     for line, record in chunk:
@@ -147,8 +150,8 @@ def _screen_chunk(chunk: list[_Record]) -> _ChunkResult:
             continue
         matches = screener.screen(row.query)
         alerts += len(matches)
-        text.append(format_alerts(row.query.id, matches))
-    return "".join(text), alerts, errors, len(chunk)
+        write_alerts(writer, row.query.id, matches)
+    return buffer.getvalue(), alerts, errors, len(chunk)
 
 
 _ChunkResult = tuple[str, int, list[_Row], int]
