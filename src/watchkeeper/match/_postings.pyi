@@ -9,4 +9,6 @@ def add_token_credit(
     token_number: int,
     postings: list[tuple[npt.NDArray[np.int32], float]],
     weight: float,
-) -> None: ...
+    touched: npt.NDArray[np.int32],
+    count: int,
+) -> int: ...
