@@ -9,6 +9,4 @@ def add_token_credit(
     token_number: int,
     postings: list[tuple[npt.NDArray[np.int32], float]],
     weight: float,
-    touched: npt.NDArray[np.int32],
-    count: int,
-) -> int: ...
+) -> None: ...

@@ -16,15 +16,8 @@ def add_token_credit(
     int token_number,
     list postings,
     double weight,
-    int[::1] touched,
-    Py_ssize_t count,
 ):
-    """Add `weight × credit` to each name of `postings` ((names, credit), best credit first) once.
-
-    A name credited for the first time in this query (its score was 0; credits are positive) is
-    appended to `touched` after the `count` already there; the new count is returned, so the
-    caller reads and clears only those names instead of the whole array.
-    """
+    """Add `weight × credit` to each name of `postings` ((names, credit), best credit first) once."""
     cdef Py_ssize_t k, i, n
     cdef int[::1] names
     cdef float amount
@@ -37,8 +30,4 @@ def add_token_credit(
             name = names[i]
             if stamp[name] != token_number:
                 stamp[name] = token_number
-                if scores[name] == 0:
-                    touched[count] = name
-                    count += 1
                 scores[name] = scores[name] + amount
-    return count

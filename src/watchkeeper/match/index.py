@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,25 +85,6 @@ def normalize_identifier(value: str) -> str:
     return text.removeprefix("IMO") if text.startswith("IMO") and text[3:].isdigit() else text
 
 
-class _SearchBuffers:
-    """One thread's candidate-search arrays, kept between queries: scores (all zero between
-    queries), a stamp per name (a name counts once per query token) and the names touched."""
-
-    def __init__(self, size: int) -> None:
-        self.scores = np.zeros(size, dtype=np.float32)
-        self.stamp = np.zeros(size, dtype=np.int32)
-        self.touched = np.zeros(size, dtype=np.int32)
-        self._number = 0
-
-    def next_number(self) -> int:
-        """A stamp value no earlier token of this thread used (the stamps restart before overflow)."""
-        if self._number >= 2**31 - 2:
-            self.stamp[:] = 0
-            self._number = 0
-        self._number += 1
-        return self._number
-
-
 class NameIndex:
     """Listed names of a set of entities, ready for candidate search."""
 
@@ -152,19 +132,11 @@ class NameIndex:
         self.postings.clear()
         self._lengths = np.array([len(n.name.tokens) for n in self.names], dtype=np.float32)
         self._compiled: list[CompiledName | None] = [None] * len(self.names)
-        self._local = threading.local()
         self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
         # Country names read once here: reading them per comparison (and loading the country-name
         # tables in every process that screens) costs more than the name comparison itself.
 
         self._countries = {e.id: codes for e in self.entities if (codes := entity_countries(e))}
-
-    def _buffers(self) -> _SearchBuffers:
-        """This thread's scratch arrays for candidate search (threads never share them)."""
-        found: _SearchBuffers | None = getattr(self._local, "buffers", None)
-        if found is None:
-            found = self._local.buffers = _SearchBuffers(len(self.names))
-        return found
 
     def compiled(self, name_id: int) -> CompiledName:
         """A listed name as the compiled aligner reads it, made on first use and kept.
@@ -190,7 +162,6 @@ class NameIndex:
         state = dict(self.__dict__)
         state["_credit_cache"] = {}
         state["_compiled"] = None  # rebuilt on first use after loading
-        state["_local"] = None  # per-thread scratch arrays
         # Hundreds of thousands of small arrays pickle and load slowly one by one: they are
         # saved as one array with offsets and come back as views into it.
         keys = list(self._arrays)
@@ -218,7 +189,6 @@ class NameIndex:
         }
         self.__dict__.update(state)
         self._compiled = [None] * len(self.names)
-        self._local = threading.local()
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
@@ -237,34 +207,23 @@ class NameIndex:
         """
         if not query.tokens:
             return []
-        buffers = self._buffers()
-        scores, stamp, touched = buffers.scores, buffers.stamp, buffers.touched
-        count = 0
+        scores = np.zeros(len(self._lengths), dtype=np.float32)
+        stamp = np.zeros(len(self._lengths), dtype=np.int32)
         total = 0.0
-        try:
-            for token in query.tokens:
-                w = self.weight(token)
-                total += w
-                credit = self._token_credit(token.forms, token.keys)
-                count = add_token_credit(scores, stamp, buffers.next_number(), credit, w, touched, count)
-            for key in {*join_keys(query.tokens), "=" + query.compact}:
-                posting = self._arrays.get(key)
-                if posting is not None and len(posting) <= MAX_POSTING:
-                    joined = [(posting, 1.0)]
-                    count = add_token_credit(
-                        scores, stamp, buffers.next_number(), joined, self._max_idf, touched, count
-                    )
-            # Only the names credited are read (in name order, as a scan of the whole array would
-            # find them); they are cleared for the next query whatever happens.
-            reached = np.sort(touched[:count])
-            # A name whose shared tokens carry under this share of the query's weight cannot
-            # reach an alert even if every shared token matched exactly and typos were kind.
-            kept = reached[scores[reached] >= min_share * total]
-            order = scores[kept] - self._lengths[kept] * 1e-4 if len(kept) > limit else None
-        finally:
-            scores[touched[:count]] = 0.0
-        if order is not None:
+        for number, token in enumerate(query.tokens, 1):
+            w = self.weight(token)
+            total += w
+            add_token_credit(scores, stamp, number, self._token_credit(token.forms, token.keys), w)
+        for key in {*join_keys(query.tokens), "=" + query.compact}:
+            posting = self._arrays.get(key)
+            if posting is not None and len(posting) <= MAX_POSTING:
+                scores[posting] += self._max_idf
+        # A name whose shared tokens carry under this share of the query's weight cannot
+        # reach an alert even if every shared token matched exactly and typos were kind.
+        kept = np.flatnonzero(scores >= min_share * total)
+        if len(kept) > limit:
             # At equal evidence, shorter listed names first: more of them is explained.
+            order = scores[kept] - self._lengths[kept] * 1e-4
             kept = kept[np.argpartition(-order, limit)[:limit]]
         return [int(n) for n in kept]
 
