@@ -32,8 +32,14 @@ from rich.table import Table
 from watchkeeper.jobs import BUNDLED
 from watchkeeper.match import score as score_module
 from watchkeeper.match.names import ComparableName, comparable
-from watchkeeper.match.score import CompiledName
-from watchkeeper.match.screener import Screener, ScreeningQuery, evidence_ceiling, query_schema
+from watchkeeper.match.score import CompiledName, could_alert
+from watchkeeper.match.screener import (
+    CEILING_MARGIN,
+    EVIDENCE_BONUS,
+    Screener,
+    ScreeningQuery,
+    query_schema,
+)
 from watchkeeper.screen.evaluate import read_labelled
 from watchkeeper.sources import parse_list
 
@@ -95,11 +101,11 @@ def main() -> None:
     def scoring_and_evidence() -> None:
         # As screen() does: evidence only for names it could lift to an alert.
         for query, name, w, c, ids in zip(queries, prepared, weights, compiled, found, strict=True):
-            for name_id in ids:
-                listed = index.names[name_id]
-                if evidence_ceiling(score_module.name_score(c, index.compiled(name_id))) < screener.threshold:
-                    continue
-                comparison = score_module.explain_names(c, index.compiled(name_id))
+            listed_names = [index.compiled(name_id) for name_id in ids]
+            passing = could_alert(c, listed_names, screener.threshold, EVIDENCE_BONUS, CEILING_MARGIN)
+            for position, _ in passing:
+                listed = index.names[ids[position]]
+                comparison = score_module.explain_names(c, listed_names[position])
                 entity = index.entities[listed.entity]
                 screener.score_listed_name(
                     query, name, listed.name, listed.strong, entity, w, listed.weights, comparison

@@ -250,12 +250,6 @@ EVIDENCE_BONUS = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
 CEILING_MARGIN = 0.001
 
 
-def evidence_ceiling(name_score: float) -> float:
-    """The highest score evidence could give a name scoring this: every bonus, no penalty."""
-    bonus = EVIDENCE_BONUS if name_score >= 0.5 else 0.0
-    return min(name_score + bonus, 1.0) + CEILING_MARGIN
-
-
 def apply_features(score: float, features: list[Feature]) -> float:
     for feature in features:
         if feature.effect.startswith("×"):

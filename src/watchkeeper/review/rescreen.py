@@ -23,8 +23,7 @@ from watchkeeper.match.names import comparable
 from watchkeeper.match.score import CompiledName, explain_names, name_score
 from watchkeeper.match.screener import (
     COMPATIBLE,
-    COUNTRY_MATCH_BONUS,
-    DOB_EXACT_BONUS,
+    EVIDENCE_BONUS,
     Screener,
     ScreeningMatch,
     ScreeningQuery,
@@ -39,8 +38,6 @@ from watchkeeper.store.review_records import Customer
 #: of a full one — checked by the tests on the real 2022-03-01 change and by bench/rescreen.py.
 DELTA_CANDIDATES = 5000
 DELTA_MIN_SHARE = 0.35
-#: The most birth date and country evidence can add to a name score.
-MAX_EVIDENCE_BONUS = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
 
 
 def customer_entity(customer: Customer) -> Entity | None:
@@ -177,7 +174,7 @@ def _may_alert(
     # Evidence beyond the name adds at most this much (it otherwise only discounts), so a
     # name score below the threshold minus it cannot make an alert: the full scoring,
     # with the evidence, is done only for the pairs that pass this bound.
-    floor = screener.threshold - MAX_EVIDENCE_BONUS
+    floor = screener.threshold - EVIDENCE_BONUS
     compiled = CompiledName(prepared, weights)
     for entity_id in entity_ids:
         entity = screener.index.entities[positions[entity_id]]
