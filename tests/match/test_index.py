@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -49,3 +51,29 @@ def test_index_reaches_every_name_brute_force_would_alert_on(sample: tuple[Scree
         brute_force_alerts += len(expected)
         assert expected <= from_index, (query.name, expected - from_index)
     assert brute_force_alerts > 60  # the comparison saw real alerts, not only empty sets
+
+
+def test_candidate_search_leaves_nothing_behind_for_the_next_query_or_thread(
+    sample: tuple[Screener, list[Entity]],
+) -> None:
+    """Search arrays are kept per thread between queries: each query must find what it finds on
+    an index that never searched before, whatever ran before it, in this thread or another."""
+    screener, _ = sample
+    index = screener.index
+    rng = random.Random(5)
+    names = [
+        labelled.query.name for labelled in rng.sample(read_labelled(shared("eval-dev/queries.csv")), 40)
+    ]
+    queries = [comparable(name, None) for name in names]
+    blob = pickle.dumps(index)
+    fresh = [pickle.loads(blob).candidates(query, 12) for query in queries]
+    assert sum(map(len, fresh)) > 40  # the queries reach listed names: the comparison has content
+    again = [index.candidates(query, 12) for query in [*queries, *queries]]
+    assert again[: len(queries)] == fresh
+    assert again[len(queries) :] == fresh
+    forward = list(range(len(queries)))
+    orders = [forward, forward[::-1], forward, forward[::-1]]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = list(pool.map(lambda order: [index.candidates(queries[i], 12) for i in order], orders))
+    assert runs[0] == runs[2] == fresh
+    assert runs[1][::-1] == runs[3][::-1] == fresh

@@ -9,4 +9,7 @@ def add_token_credit(
     token_number: int,
     postings: list[tuple[npt.NDArray[np.int32], float]],
     weight: float,
-) -> None: ...
+    first_number: int,
+    touched: npt.NDArray[np.int32],
+    count: int,
+) -> int: ...

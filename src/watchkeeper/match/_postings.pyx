@@ -16,8 +16,17 @@ def add_token_credit(
     int token_number,
     list postings,
     double weight,
+    int first_number,
+    int[::1] touched,
+    Py_ssize_t count,
 ):
-    """Add `weight × credit` to each name of `postings` ((names, credit), best credit first) once."""
+    """Add `weight × credit` to each name of `postings` ((names, credit), best credit first) once.
+
+    Token numbers only grow within a thread, so a name whose stamp is below the query's first
+    token number (`first_number`) is credited for the first time in this query: it is appended to
+    `touched` after the `count` already there, once, and the new count is returned. The caller
+    then reads and clears only those names instead of arrays the size of the index.
+    """
     cdef Py_ssize_t k, i, n
     cdef int[::1] names
     cdef float amount
@@ -29,5 +38,9 @@ def add_token_credit(
         for i in range(n):
             name = names[i]
             if stamp[name] != token_number:
+                if stamp[name] < first_number:
+                    touched[count] = name
+                    count += 1
                 stamp[name] = token_number
                 scores[name] = scores[name] + amount
+    return count

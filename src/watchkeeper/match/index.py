@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,27 @@ def normalize_identifier(value: str) -> str:
     return text.removeprefix("IMO") if text.startswith("IMO") and text[3:].isdigit() else text
 
 
+class _SearchBuffers:
+    """One thread's candidate-search arrays, kept between queries: a score per listed name (all
+    zero between queries), a stamp per name (the last token number that credited it; numbers only
+    grow) and the names the current query touched."""
+
+    def __init__(self, size: int) -> None:
+        self.scores = np.zeros(size, dtype=np.float32)
+        self.stamp = np.zeros(size, dtype=np.int32)
+        self.touched = np.zeros(size, dtype=np.int32)
+        self._number = 0
+
+    def numbers(self, needed: int) -> int:
+        """The first of `needed` token numbers no earlier query of this thread used."""
+        if self._number + needed >= 2**31 - 2:
+            self.stamp[:] = 0  # restart before int32 overflow; every stamp is then "earlier"
+            self._number = 0
+        first = self._number + 1
+        self._number += needed
+        return first
+
+
 class NameIndex:
     """Listed names of a set of entities, ready for candidate search."""
 
@@ -132,11 +154,22 @@ class NameIndex:
         self.postings.clear()
         self._lengths = np.array([len(n.name.tokens) for n in self.names], dtype=np.float32)
         self._compiled: list[CompiledName | None] = [None] * len(self.names)
+        self._local = threading.local()
         self._birth_dates = {e.id: e.birth_dates for e in self.entities if e.get("birthDate")}
         # Country names read once here: reading them per comparison (and loading the country-name
         # tables in every process that screens) costs more than the name comparison itself.
 
         self._countries = {e.id: codes for e in self.entities if (codes := entity_countries(e))}
+
+    def _buffers(self) -> _SearchBuffers:
+        """This thread's scratch arrays for candidate search (threads never share them).
+
+        Sized by the name lengths array, which every index keeps (a customer index drops its
+        `names` list once built)."""
+        found: _SearchBuffers | None = getattr(self._local, "buffers", None)
+        if found is None:
+            found = self._local.buffers = _SearchBuffers(len(self._lengths))
+        return found
 
     def compiled(self, name_id: int) -> CompiledName:
         """A listed name as the compiled aligner reads it, made on first use and kept.
@@ -162,6 +195,7 @@ class NameIndex:
         state = dict(self.__dict__)
         state["_credit_cache"] = {}
         state["_compiled"] = None  # rebuilt on first use after loading
+        state["_local"] = None  # per-thread scratch arrays
         # Hundreds of thousands of small arrays pickle and load slowly one by one: they are
         # saved as one array with offsets and come back as views into it.
         keys = list(self._arrays)
@@ -189,6 +223,7 @@ class NameIndex:
         }
         self.__dict__.update(state)
         self._compiled = [None] * len(self.names)
+        self._local = threading.local()
 
     def weight(self, token: NameToken) -> float:
         """Rarity of a token: common words ("mohammed", "trading", "kim") weigh little."""
@@ -207,23 +242,39 @@ class NameIndex:
         """
         if not query.tokens:
             return []
-        scores = np.zeros(len(self._lengths), dtype=np.float32)
-        stamp = np.zeros(len(self._lengths), dtype=np.int32)
+        joined = [
+            posting
+            for key in {*join_keys(query.tokens), "=" + query.compact}
+            if (posting := self._arrays.get(key)) is not None and len(posting) <= MAX_POSTING
+        ]
+        buffers = self._buffers()
+        scores, stamp, touched = buffers.scores, buffers.stamp, buffers.touched
+        first = number = buffers.numbers(len(query.tokens) + len(joined))
+        count = 0
         total = 0.0
-        for number, token in enumerate(query.tokens, 1):
-            w = self.weight(token)
-            total += w
-            add_token_credit(scores, stamp, number, self._token_credit(token.forms, token.keys), w)
-        for key in {*join_keys(query.tokens), "=" + query.compact}:
-            posting = self._arrays.get(key)
-            if posting is not None and len(posting) <= MAX_POSTING:
-                scores[posting] += self._max_idf
-        # A name whose shared tokens carry under this share of the query's weight cannot
-        # reach an alert even if every shared token matched exactly and typos were kind.
-        kept = np.flatnonzero(scores >= min_share * total)
-        if len(kept) > limit:
+        try:
+            for token in query.tokens:
+                w = self.weight(token)
+                total += w
+                credit = self._token_credit(token.forms, token.keys)
+                count = add_token_credit(scores, stamp, number, credit, w, first, touched, count)
+                number += 1
+            for posting in joined:
+                count = add_token_credit(
+                    scores, stamp, number, [(posting, 1.0)], self._max_idf, first, touched, count
+                )
+                number += 1
+            # Only the names credited are read, in name order as a scan of the whole array would
+            # find them; they are cleared for the next query whatever happens.
+            reached = np.sort(touched[:count])
+            # A name whose shared tokens carry under this share of the query's weight cannot
+            # reach an alert even if every shared token matched exactly and typos were kind.
+            kept = reached[scores[reached] >= min_share * total]
             # At equal evidence, shorter listed names first: more of them is explained.
-            order = scores[kept] - self._lengths[kept] * 1e-4
+            order = scores[kept] - self._lengths[kept] * 1e-4 if len(kept) > limit else None
+        finally:
+            scores[touched[:count]] = 0.0
+        if order is not None:
             kept = kept[np.argpartition(-order, limit)[:limit]]
         return [int(n) for n in kept]
 
