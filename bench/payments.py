@@ -42,8 +42,8 @@ from rich.table import Table
 from watchkeeper.jobs import load_bundled, load_bundled_rules
 from watchkeeper.match.screener import Screener
 from watchkeeper.payments.reader import parse_message
-from watchkeeper.screen.evidence import party_query
 from watchkeeper.rules.book import RuleBook
+from watchkeeper.screen.evidence import party_query
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.screen.payments import PaymentScreener
 from watchkeeper.store import SqliteStore
