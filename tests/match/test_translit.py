@@ -3,7 +3,7 @@
 import pytest
 
 from watchkeeper.match.hangul import hangul_syllable
-from watchkeeper.match.translit import cyrillic_word, han_company, han_person, script_of
+from watchkeeper.match.translit import cyrillic_word, han_person, script_of
 
 
 @pytest.mark.parametrize(
@@ -31,17 +31,6 @@ def test_script_of(token: str, script: str) -> None:
 )
 def test_hangul_syllables(syllable: str, spellings: set[str]) -> None:
     assert spellings <= set(hangul_syllable(syllable))
-
-
-def test_chinese_company_names_mix_reading_and_translation() -> None:
-    tokens = [t[0] for t in han_company("大连海博国际货运有限公司")]
-    assert tokens == ["dalian", "haibo", "international", "freight"]
-    assert [t[0] for t in han_company("丹东中盛工贸有限公司")] == [
-        "dandong",
-        "zhongsheng",
-        "industry",
-        "trade",
-    ]
 
 
 def test_korean_name_in_han_characters_reads_both_ways() -> None:

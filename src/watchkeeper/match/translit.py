@@ -3,7 +3,8 @@
 A name in another script becomes a list of *token alternatives*: each token
 is a tuple of Latin spellings it may be written as. Korean syllables get the
 Revised Romanization, McCune-Reischauer and the common surname spellings;
-Han characters get pinyin and, for Korean names, the Sino-Korean reading;
+Han characters get pinyin and, for Korean names, the Sino-Korean reading (company names
+are read word by word in `han.py`);
 Cyrillic words get the spellings of the usual romanization systems.
 
 Libraries: `pypinyin` (offline pinyin with phrase-aware readings) and `hanja`
@@ -19,6 +20,7 @@ from functools import lru_cache
 import hanja
 from pypinyin import Style, lazy_pinyin
 
+from watchkeeper.match.han import han_company
 from watchkeeper.match.hangul import TokenForms, hangul_syllable, hangul_word
 
 # -- scripts -----------------------------------------------------------------
@@ -47,48 +49,6 @@ def script_of(token: str) -> str:
 
 # -- Han ---------------------------------------------------------------------
 
-# Business words of Chinese company names, translated as the lists translate them.
-HAN_GLOSSARY: dict[str, tuple[str, ...]] = {
-    "有限责任公司": (),
-    "股份有限公司": (),
-    "有限公司": (),
-    "公司": (),
-    "集团": ("group",),
-    "国际货运代理": ("international", "freight", "forwarding"),
-    "国际": ("international",),
-    "货运代理": ("freight", "forwarding"),
-    "货运": ("freight",),
-    "物流": ("logistics",),
-    "进出口": ("import", "export"),
-    "贸易": ("trading",),
-    "商贸": ("trading",),
-    "工贸": ("industry", "trade"),
-    "实业": ("industrial",),
-    "工业": ("industry",),
-    "磁业": ("magnetic", "industry"),
-    "科技": ("technology",),
-    "技术": ("technology",),
-    "投资": ("investment",),
-    "控股": ("holding",),
-    "发展": ("development",),
-    "航运": ("shipping",),
-    "船务": ("shipping",),
-    "海运": ("shipping",),
-    "运输": ("transport",),
-    "银行": ("bank",),
-    "能源": ("energy",),
-    "石油": ("petroleum",),
-    "化工": ("chemical",),
-    "电子": ("electronics",),
-    "机械": ("machinery",),
-    "矿业": ("mining",),
-    "钢铁": ("steel",),
-    "渔业": ("fishery",),
-    "开发": ("development",),
-    "代理": ("agency",),
-}
-_GLOSSARY_LENGTHS = sorted({len(k) for k in HAN_GLOSSARY}, reverse=True)
-
 # Surnames whose Korean reading as a surname differs from the character's usual reading.
 _KOREAN_SURNAMES = {
     "金": "김",
@@ -100,40 +60,6 @@ _KOREAN_SURNAMES = {
     "梁": "량",
     "呂": "려",
 }
-
-
-def _pinyin_words(run: str) -> list[TokenForms]:
-    syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
-    # Place and trade names are mostly two characters: Dalian, Haibo, Zhongsheng.
-    tokens: list[TokenForms] = []
-    for i in range(0, len(syllables) - 1, 2):
-        tokens.append((syllables[i] + syllables[i + 1],))
-    if len(syllables) % 2:
-        tokens.append((syllables[-1],))
-    return tokens
-
-
-def han_company(text: str) -> list[TokenForms]:
-    """A Chinese company name: glossary words translated, the rest in pinyin."""
-    tokens: list[TokenForms] = []
-    run = ""
-    i = 0
-    while i < len(text):
-        for size in _GLOSSARY_LENGTHS:
-            word = text[i : i + size]
-            if word in HAN_GLOSSARY:
-                if run:
-                    tokens.extend(_pinyin_words(run))
-                    run = ""
-                tokens.extend((w,) for w in HAN_GLOSSARY[word])
-                i += size
-                break
-        else:
-            run += text[i]
-            i += 1
-    if run:
-        tokens.extend(_pinyin_words(run))
-    return tokens
 
 
 def han_person(text: str) -> list[TokenForms]:

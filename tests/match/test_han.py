@@ -1,0 +1,62 @@
+"""Chinese company names: segmented into words, each read in pinyin and translated (CC-CEDICT)."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchkeeper.match.han import han_company, number_variant, segment
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("大连日月星国际物流贸易有限公司", ["大连", "日月星", "国际", "物流", "贸易", "有限公司"]),
+        ("宁波新世纪进出口有限公司", ["宁波", "新世纪", "进出口", "有限公司"]),
+        ("鴻祥實業發展有限公司", ["鴻祥", "實業", "發展", "有限公司"]),
+    ],
+)
+def test_names_are_segmented_into_words_not_characters(name: str, words: list[str]) -> None:
+    assert segment(name) == words
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Place names romanised whole; business words translated; the legal form dropped.
+        ("丹东中盛工贸有限公司", [{"dandong"}, {"zhong"}, {"sheng"}, {"industry"}, {"trade", "trading"}]),
+        ("大连海博国际货运有限公司", [{"dalian"}, {"hai", "sea"}, {"bo"}, {"international"}, {"freight"}]),
+        # A word the dictionary lacks is read as its longest dictionary words: 银星 → silver, star.
+        (
+            "延边银星网络科技有限公司",
+            [{"yanbian"}, {"yin", "silver"}, {"xing", "star"}, {"network"}, {"technology"}],
+        ),
+        # Meanings in both numbers: company names write MATERIALS where the dictionary says material.
+        ("新型炭材料", [{"xinxing", "new"}, {"type"}, {"tan", "coal"}, {"cailiao", "material", "materials"}]),
+        # A place whose English name is its name: Hong Kong, written as one word.
+        ("华信航运香港有限公司", [{"hua"}, {"xin"}, {"shipping"}, {"xianggang", "hongkong"}]),
+        # Traditional characters read like simplified ones.
+        ("鴻祥實業發展有限公司", [{"hong"}, {"xiang"}, {"industrial"}, {"development"}]),
+    ],
+)
+def test_words_are_read_in_pinyin_and_translated(name: str, expected: list[set[str]]) -> None:
+    tokens = han_company(name)
+    assert len(tokens) == len(expected), tokens
+    for forms, wanted in zip(tokens, expected, strict=True):
+        assert wanted <= set(forms), (forms, wanted)
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("material", "materials"),
+        ("commodity", "commodities"),
+        ("commodities", "commodity"),
+        ("boats", "boat"),
+        ("equipment", "equipments"),
+        ("chinese", "chinese"),
+        ("numerous", "numerous"),
+        ("glass", "glass"),
+    ],
+)
+def test_number_variant(word: str, other: str) -> None:
+    assert number_variant(word) == other
