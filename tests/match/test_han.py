@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from watchkeeper.match.han import han_company, number_variant, segment
+from watchkeeper.match.han import han_company, inflections, number_variant, segment
 
 
 @pytest.mark.parametrize(
@@ -28,10 +28,10 @@ def test_names_are_segmented_into_words_not_characters(name: str, words: list[st
         # A word the dictionary lacks is read as its longest dictionary words: 银星 → silver, star.
         (
             "延边银星网络科技有限公司",
-            [{"yanbian"}, {"yin", "silver"}, {"xing", "star"}, {"network"}, {"technology"}],
+            [{"yanbian"}, {"yin", "silver"}, {"xing", "star"}, {"networktechnology"}],
         ),
-        # Meanings in both numbers: company names write MATERIALS where the dictionary says material.
-        ("新型炭材料", [{"xinxing", "new"}, {"type"}, {"tan", "coal"}, {"cailiao", "material", "materials"}]),
+        # Two-word meanings written as one (NEW TYPE joins to it); both numbers of a meaning.
+        ("新型炭材料", [{"xinxing", "newtype"}, {"tan", "coal"}, {"cailiao", "material", "materials"}]),
         # A place whose English name is its name: Hong Kong, written as one word.
         ("华信航运香港有限公司", [{"hua"}, {"xin"}, {"shipping"}, {"xianggang", "hongkong"}]),
         # Traditional characters read like simplified ones.
@@ -60,3 +60,23 @@ def test_words_are_read_in_pinyin_and_translated(name: str, expected: list[set[s
 )
 def test_number_variant(word: str, other: str) -> None:
     assert number_variant(word) == other
+
+
+@pytest.mark.parametrize(
+    ("word", "others"),
+    [
+        ("shipping", {"ship"}),
+        ("trading", {"trade"}),
+        ("building", {"build"}),
+        ("material", {"materials"}),
+        ("logistics", {"logistic"}),
+    ],
+)
+def test_inflections_company_names_use(word: str, others: set[str]) -> None:
+    assert others <= set(inflections(word))
+
+
+def test_two_word_meanings_join_as_the_aligner_joins_listed_tokens() -> None:
+    # 日月 "the sun and moon": met in DALIAN SUN MOON STAR by joining SUN and MOON.
+    riyue = han_company("日月星")[0]
+    assert {"riyue", "sunmoon"} <= set(riyue)

@@ -151,15 +151,31 @@ def _longest_words(word: str) -> list[str]:
 
 
 def _word_tokens(word: str) -> list[TokenForms]:
-    """One dictionary word (or character) as tokens: its pinyin and its meanings."""
+    """One dictionary word (or character) as tokens: its pinyin and its meanings.
+
+    One-word meanings (and their other number and base form) are alternatives of one token;
+    two-word meanings join into one spelling (日月 → sunmoon), which the aligner meets in a
+    listed SUN MOON by joining its tokens. A word whose every meaning takes three words gets
+    one token per word of the first."""
     reading = _pinyin(word)
     meanings = _dictionary().get(word, ())
-    single = [m[0] for m in meanings if len(m) == 1][:MAX_MEANINGS]
-    if single or not meanings:
-        forms = (reading, *single, *(other for m in single if (other := number_variant(m)) != m))
+    short = ["".join(m) for m in meanings if len(m) <= 2][:MAX_MEANINGS]
+    if short or not meanings:
+        forms = (reading, *short, *(v for m in short for v in inflections(m)))
         return [tuple(dict.fromkeys(f for f in forms if f))] if reading else []
     first, *rest = meanings[0]
     return [tuple(dict.fromkeys(f for f in (reading, first) if f)), *((w,) for w in rest)]
+
+
+def inflections(word: str) -> tuple[str, ...]:
+    """Other forms of a dictionary meaning that company names use: the other number
+    (material → materials) and, for a gerund, its base (shipping → ship, trading → trade)."""
+    found = [number_variant(word)]
+    if word.endswith("ing") and len(word) > 6:
+        base = word[:-3]
+        # shipping → ship; trading → trade, building → build (which one is unknown: both)
+        found += [base[:-1]] if base[-1] == base[-2] else [base, base + "e"]
+    return tuple(f for f in dict.fromkeys(found) if f != word)
 
 
 def number_variant(word: str) -> str:
@@ -190,7 +206,10 @@ def han_company(text: str) -> tuple[TokenForms, ...]:
             continue
         convention = CONVENTIONS.get(word)
         if convention is not None:
-            tokens.extend(convention)
+            # The pinyin stays an alternative: some listings romanise the business words too
+            # (ZHONGGUO JINGMI JIXIE JINCHUKOU ZONGGONGSI).
+            first, *rest = convention
+            tokens.extend([(*first, _pinyin(word)), *rest])
         elif word in _dictionary() or len(word) == 1:
             tokens.extend(_word_tokens(word))
         else:
