@@ -59,6 +59,11 @@ def test_particles_and_patronymics_are_optional_in_a_persons_name() -> None:
         "vladimirovich": True,
         "deripaska": False,
     }
+    # Russian order, surname first: the patronymic is last and still optional.
+    rotenberg = comparable("Ротенберг Борис Романович", "Person")
+    assert [t.optional for t in rotenberg.tokens] == [False, False, True]
+    # In a name of two words the second is the surname, whatever its ending.
+    assert not any(t.optional for t in comparable("Simon GARWICH", "Person").tokens)
     zawahiri = comparable("Ayman al-Zawahiri", "Person")
     assert any(t.optional for t in zawahiri.tokens if t.forms[0] == "al")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from watchkeeper.match.normalize import fold, is_legal_form, name_tokens, reorder_listed
+from watchkeeper.match.normalize import fold, is_legal_form, name_tokens, names_a_company, reorder_listed
 from watchkeeper.match.phonetic import skeleton
 
 
@@ -74,6 +74,10 @@ def test_name_tokens(name: str, schema: str, tokens: list[str]) -> None:
         ("ldt", False, False),  # short forms only at the end of a name
         ("haibo", True, False),
         ("kerman", False, False),
+        ("gbh", True, True),  # GMBH with a letter missing
+        ("lda", True, True),  # LTDA with a letter missing
+        ("sama", True, False),  # a name, not SAA with a letter more (Abdurrahman Sama)
+        ("dto", True, False),  # not DOO: three-letter forms only with two letters swapped
     ],
 )
 def test_legal_forms(token: str, final: bool, expected: bool) -> None:
@@ -99,3 +103,20 @@ def test_spellings_share_a_phonetic_key(spellings: list[str]) -> None:
 @pytest.mark.parametrize(("a", "b"), [("ahmed", "hamid"), ("kim", "gim"), ("orion", "oregon")])
 def test_different_names_keep_different_keys(a: str, b: str) -> None:
     assert skeleton(a) != skeleton(b)
+
+
+@pytest.mark.parametrize(
+    ("name", "company"),
+    [
+        ("Khan PLC", True),
+        ("Boyle Ltd", True),
+        ("Nicolas S.A.S.", True),
+        ("Martin KG", True),
+        ("Nasir Ali KHAN", False),
+        ("Khan", False),
+        ("Ltd", False),  # only a legal form: nothing to tell
+        ("Ali AS", False),  # a short form is also a name word
+    ],
+)
+def test_a_name_ending_in_a_legal_form_names_a_company(name: str, company: bool) -> None:
+    assert names_a_company(name) is company

@@ -64,6 +64,40 @@ def test_clean_parties_raise_no_alert(screener: Screener, name: str, schema: str
     assert top(screener, ScreeningQuery(name=name, schema=schema)) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "schema", "not_expected"),
+    [
+        # One-word company names against listed names of more words, or one short word.
+        ("Rose", "Organization", "ROSE GROUP LIMITED"),
+        ("Flores PLC", "Organization", "FLORES DRUG TRAFFICKING ORGANIZATION"),
+        ("Koch KG", "Organization", "KAHANE CHAI"),  # KACH
+        # A name ending in a legal form is a company, whatever the caller said: not a person.
+        ("Khan PLC", None, "Nasir Ali KHAN"),
+        ("Khan PLC", "LegalEntity", "Khan SAID"),
+        # A low-quality a.k.a. of one word is a common given name.
+        ("Martin", None, "Parviz KHAKI"),
+        ("Nicolas", None, "Carlos Antonio MORENO TUBERQUIA"),
+        # The second of two words is a surname, not an optional patronymic.
+        ("Simon", None, "Simon Gatwech DUAL"),
+    ],
+)
+def test_partial_names_do_not_alert(
+    screener: Screener, name: str, schema: str | None, not_expected: str
+) -> None:
+    captions = {m.entity.caption for m in screener.screen(ScreeningQuery(name=name, schema=schema))}
+    assert not_expected not in captions
+
+
+def test_a_birth_date_can_still_lift_a_one_word_weak_alias(screener: Screener) -> None:
+    khaki = next(e for e in screener.index.entities if e.id == "ofac-sdn:15911")
+    dob = khaki.get("birthDate")[0]
+    alone = screener.screen(ScreeningQuery(name="Martin"), threshold=0.0, limit=200)
+    lifted = screener.screen(ScreeningQuery(name="Martin", birth_date=dob), threshold=0.0, limit=200)
+    score_alone = next(m.score for m in alone if m.entity.id == khaki.id)
+    score_lifted = next(m.score for m in lifted if m.entity.id == khaki.id)
+    assert score_alone < DEFAULT_THRESHOLD <= score_lifted
+
+
 def test_imo_number_alone_finds_the_vessel(screener: Screener) -> None:
     [match] = screener.screen(ScreeningQuery(name="IMO 9114555"))
     assert match.entity.id == "ofac-sdn:23525"

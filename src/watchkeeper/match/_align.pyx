@@ -33,6 +33,8 @@ cdef double TOKEN_FLOOR = 0.6
 cdef double LISTED_COVERAGE_POWER = 0.4
 #: Joined tokens must be this similar to the single token they stand for.
 cdef double JOIN_FLOOR = 0.85
+#: A word this short is one typing error from many others.
+cdef Py_ssize_t SHORT_WORD = 5
 
 HOW_NAMES = ("exact", "spelling", "phonetic", "joined")
 
@@ -121,7 +123,7 @@ cdef class CompiledName:
     cdef _Tokens tokens
     cdef double *weights
     cdef str compact
-    cdef bint latin_written, vessel
+    cdef bint latin_written, vessel, organization
 
     def __cinit__(self, object name, object weights):
         cdef Py_ssize_t i
@@ -137,6 +139,7 @@ cdef class CompiledName:
         self.compact = name.compact
         self.latin_written = name.latin_written
         self.vessel = name.schema == "Vessel"
+        self.organization = name.schema in ("Organization", "Company")
 
     def __dealloc__(self):
         PyMem_Free(self.weights)
@@ -277,6 +280,28 @@ cdef str _joined_text(list texts, int first, int second):
     return texts[first] + " " + texts[second]
 
 
+cdef Py_ssize_t _required(_Tokens side):
+    """Tokens that are not optional (patronymics, articles)."""
+    cdef Py_ssize_t i, n = 0
+    for i in range(side.n):
+        if not side.optional[i]:
+            n += 1
+    return n
+
+
+cdef bint _one_word_partial(_Tokens q, _Tokens l):
+    """A one-word query against a listed name of more words, or against one short word."""
+    cdef Py_ssize_t j, only = -1
+    if _required(q) != 1:
+        return False
+    if _required(l) > 1:
+        return True
+    for j in range(l.n):
+        if not l.optional[j]:
+            only = j
+    return only >= 0 and l.length[only] <= SHORT_WORD
+
+
 cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair_type, object comparison_type):
     cdef _Tokens q = qn.tokens
     cdef _Tokens l = ln.tokens
@@ -337,8 +362,11 @@ cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair
             total_l += lw[j] if (used_l[j] or not l.optional[j]) else lw[j] * 0.2
         q_cov = matched_q / total_q if total_q else 0.0
         l_cov = matched_l / total_l if total_l else 0.0
-        # A ship's name is short and every word of it counts: ORION is not ORION STAR.
-        power = 1.0 if ln.vessel else LISTED_COVERAGE_POWER
+        # A ship's name is short and every word of it counts: ORION is not ORION STAR. So does
+        # every word a one-word company name leaves out, and every letter of a short one:
+        # ROSE is not ROSE GROUP, KOCH is not KACH (a person known by one name, or a middle name
+        # left out, is the mild case the small power is for).
+        power = 1.0 if ln.vessel or (qn.organization and _one_word_partial(q, l)) else LISTED_COVERAGE_POWER
         score = q_cov * c_pow(l_cov, power)
         if score < 1.0:
             compact = _compact(qn.compact, ln.compact, qn.latin_written and ln.latin_written, nq, nl)

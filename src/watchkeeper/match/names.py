@@ -104,9 +104,12 @@ def comparable(name: str, schema: str | None) -> ComparableName:
             forms=f,
             keys=tuple(dict.fromkeys(skeleton(x) for x in f)),
             latin=script_of(text) == "latin",
-            optional=f[0] in PARTICLES or (is_patronymic(f[0]) and schema in (None, "Person")),
+            optional=f[0] in PARTICLES
+            # A patronymic follows a given name (Ivan Petrovich Sidorov, Sidorov Ivan Petrovich):
+            # in a name of two words the second is the surname (Simon Garwich), never optional.
+            or (is_patronymic(f[0]) and schema in (None, "Person") and position > 0 and len(forms) >= 3),
         )
-        for text, f in zip(texts, forms, strict=True)
+        for position, (text, f) in enumerate(zip(texts, forms, strict=True))
         if f
     )
     return ComparableName(

@@ -22,7 +22,7 @@ LEGAL_FORMS: frozenset[str] = frozenset(
     pte pvt private sa sas sarl srl spa sl sro as ab oy bv nv ag gmbh kg ohg ug mbh ev
     ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll
     bsc qsc saog saoc
-    kft zrt rt doo dd ad ead eood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
+    kft zrt rt doo dd ad ead eood ood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
     establishment est limitada limitee ltee fz fzllc
     """.split()
 )
@@ -151,8 +151,12 @@ def is_legal_form(token: str, final: bool = False) -> bool:
         edits = 2 if len(token) >= 7 else 1
         return any(OSA.distance(token, form, score_cutoff=edits) <= edits for form in _LONG_LEGAL_FORMS)
     if final and len(token) >= 3:
+        # A three-letter form only with two letters swapped ("LDT"): any other error there turns
+        # names into forms ("SAMA" into SAA, "DTO" into DOO). Longer forms take one error (GBH).
         return any(
-            OSA.distance(token, form, score_cutoff=1) <= 1 and token[0] == form[0]
+            token[0] == form[0]
+            and OSA.distance(token, form, score_cutoff=1) <= 1
+            and (len(form) >= 4 or (len(token) == 3 and sorted(token) == sorted(form)))
             for form in _FINAL_LEGAL_FORMS
         )
     return False
@@ -206,6 +210,24 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
         i += 1
     # A name that is only a legal form ("Company Ltd") keeps its words.
     return out or tokens
+
+
+#: Legal forms too short, or too like a word of a person's name, to tell a company by themselves.
+_AMBIGUOUS_FORMS = frozenset(
+    {"as", "ab", "ad", "ao", "ip", "pt", "cc", "sl", "ld", "cv", "rl", "dd", "est", "ev", "ug"}
+)
+
+
+@lru_cache(maxsize=65536)
+def names_a_company(name: str) -> bool:
+    """The name ends in a legal form (Khan PLC, Boyle Ltd, Nicolas S.A.S.): a company, whatever
+    type the caller gave or left out, so a person's name is not a candidate for it."""
+    tokens = raw_tokens(name)
+    if len(tokens) >= 2 and tokens[-1] in LEGAL_FORMS and tokens[-1] not in _AMBIGUOUS_FORMS:
+        return True
+    return any(
+        len(tokens) > len(phrase) and tuple(tokens[-len(phrase) :]) == phrase for phrase in _LEGAL_PHRASES
+    )
 
 
 def _trailing_legal(tokens: list[str], start: int) -> bool:

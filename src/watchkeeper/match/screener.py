@@ -17,6 +17,7 @@ from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.countries import country_code, entity_countries
 from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
+from watchkeeper.match.normalize import names_a_company
 from watchkeeper.match.score import (
     CompiledName,
     NameComparison,
@@ -60,6 +61,7 @@ DOB_YEAR_BONUS = 0.03
 COUNTRY_MISMATCH_FACTOR = 0.93
 COUNTRY_MATCH_BONUS = 0.02
 WEAK_ALIAS_FACTOR = 0.92
+LONE_WEAK_ALIAS_FACTOR = 0.75
 
 
 def query_schema(value: str | None) -> str | None:
@@ -284,6 +286,8 @@ class Screener:
         check_query(query)
         floor = self.threshold if threshold is None else threshold
         schema = query_schema(query.schema)
+        if schema in (None, "LegalEntity") and query.name and names_a_company(query.name):
+            schema = "Organization"  # "Khan PLC" is not Nasir Ali KHAN
         allowed = COMPATIBLE.get(schema) if schema else None
         results: dict[int, ScreeningMatch] = {}
         identifier = query.identifier
@@ -349,7 +353,10 @@ class Screener:
             )
         features: list[Feature] = []
         if not strong:
-            features.append(Feature("weak_alias", f"×{WEAK_ALIAS_FACTOR}", "", listed.original))
+            # A low-quality a.k.a. of one word (MARTIN, NICOLAS) is a common name: alone it does
+            # not alert; a matching birth date and country can still lift it.
+            factor = LONE_WEAK_ALIAS_FACTOR if len(listed.tokens) == 1 else WEAK_ALIAS_FACTOR
+            features.append(Feature("weak_alias", f"×{factor}", "", listed.original))
         if entity.schema == "Person":
             dob = birth_date_feature(query.birth_date, self.index.birth_dates(entity))
             if dob is not None:
