@@ -155,8 +155,6 @@ cdef bint _may_join(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_ssize_t o
         return True
     # The test reads first spellings only; a token with alternatives (a Chinese word's pinyin
     # and its meanings) may join through any of them.
-    if len(<tuple> side.forms[a]) > 1 or len(<tuple> side.forms[a + 1]) > 1 or len(<tuple> other_side.forms[other]) > 1:
-        return True
     if side.initial[a] != other_side.initial[other]:
         return False
     gap = side.length[a] + side.length[a + 1] - other_side.length[other]

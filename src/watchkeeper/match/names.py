@@ -95,15 +95,18 @@ def comparable(name: str, schema: str | None) -> ComparableName:
         if script_of(token) != "latin":
             script = script_of(token)
             break
-    # Han company names are translated word by word, so token counts differ from the characters.
+    # Han company names are translated word by word, so token counts differ from the characters;
+    # their tokens are still transliterated ones (typing-error rules for Latin input do not apply).
+    latin = [script_of(text) == "latin" for text in texts]
     if len(texts) != len(forms):
         texts = [f[0] for f in forms]
+        latin = [False] * len(forms)
     built = tuple(
         NameToken(
             text=text,
             forms=f,
             keys=tuple(dict.fromkeys(skeleton(x) for x in f)),
-            latin=script_of(text) == "latin",
+            latin=latin[position],
             optional=f[0] in PARTICLES
             # A patronymic follows a given name (Ivan Petrovich Sidorov, Sidorov Ivan Petrovich):
             # in a name of two words the second is the surname (Simon Garwich), never optional.
