@@ -77,3 +77,25 @@ def test_candidate_search_leaves_nothing_behind_for_the_next_query_or_thread(
         runs = list(pool.map(lambda order: [index.candidates(queries[i], 12) for i in order], orders))
     assert runs[0] == runs[2] == fresh
     assert runs[1][::-1] == runs[3][::-1] == fresh
+
+
+@pytest.mark.parametrize(
+    ("query", "listed_id"),
+    [
+        ("INDIAN MUJZHIDEE", "ofac-sdn:12914"),  # MUJAHIDEEN: a letter changed, one missing
+        ("RUTSNAKER LLC", "ofac-sdn:29507"),  # RUSTANKER: two swaps
+        ("RPBIREPUESTSO", "ofac-sdn:17206"),  # ROBIREPUESTOS
+    ],
+)
+def test_two_typing_errors_in_one_word_still_reach_the_name(
+    sample: tuple[Screener, list[Entity]], query: str, listed_id: str
+) -> None:
+    _, entities = sample
+    # The listed entity among others sharing its common words, so the typo is what must find it.
+    chosen = [e for e in entities if e.id == listed_id]
+    others = [e for e in entities if e.schema == "Organization" and e.id != listed_id][:3000]
+    index = Screener([*chosen, *others]).index
+    reached = {
+        index.entities[index.names[n].entity].id for n in index.candidates(comparable(query, None), 40)
+    }
+    assert listed_id in reached

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import OSA
 
 from watchkeeper.match._align import CompiledName
 from watchkeeper.match._postings import add_token_credit
@@ -37,6 +38,10 @@ MAX_POSTING = 4000
 MIN_SHARED_WEIGHT = 0.35
 #: Credit of a token reached through a deletion variant (ranks exact spellings first).
 DELETION_CREDIT = 0.6
+#: Credit of a listed spelling two typing errors from an unknown query token (below one deletion).
+TYPO2_CREDIT = 0.5
+#: Shorter tokens are two errors from too many others to search them that way.
+TYPO2_MIN_LENGTH = 6
 #: Query tokens whose reach is remembered (common tokens recur in every batch).
 CREDIT_CACHE_SIZE = 50_000
 
@@ -47,6 +52,12 @@ class ListedName:
     name: ComparableName
     strong: bool
     weights: tuple[float, ...] = ()  # rarity of each token, set once the index is built
+
+
+def trigrams(spelling: str) -> list[str]:
+    """Letter triples of a spelling with its ends marked: `kim` → `^ki`, `kim`, `im$`."""
+    padded = f"^{spelling}$"
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
 def deletes(form: str) -> list[str]:
@@ -147,6 +158,13 @@ class NameIndex:
         self._max_idf = math.log(total + 1) + 1.0
         for listed in self.names:
             listed.weights = tuple(self.weight(t) for t in listed.name.tokens)
+        # Listed spellings by their letter triples, for query tokens with two typing errors.
+        self._vocabulary = sorted(
+            f for f in forms if len(f) >= TYPO2_MIN_LENGTH and f.isascii() and f.isalpha()
+        )
+        for number, spelling in enumerate(self._vocabulary):
+            for gram in set(trigrams(spelling)):
+                self.postings["%" + gram].append(number)
         # Postings as compact arrays: a quarter of the memory of lists, and vector arithmetic.
         self._arrays: dict[str, npt.NDArray[np.int32]] = {
             key: np.fromiter(ids, dtype=np.int32, count=len(ids)) for key, ids in self.postings.items()
@@ -293,11 +311,36 @@ class NameIndex:
             posting = self._arrays.get(key)
             if posting is not None and len(posting) <= MAX_POSTING:
                 credit.append((posting, factor))
+        if forms[0] not in self._idf:
+            credit += [(posting, TYPO2_CREDIT) for posting in self._two_typo_postings(forms[0])]
         credit.sort(key=lambda found: -found[1])  # stable: keys keep their order within a credit
         if len(self._credit_cache) > CREDIT_CACHE_SIZE:
             self._credit_cache.clear()
         self._credit_cache[(forms, keys)] = credit
         return credit
+
+    def _two_typo_postings(self, spelling: str) -> list[npt.NDArray[np.int32]]:
+        """Names with a listed spelling two typing errors from an unknown query spelling.
+
+        One-deletion keys meet one error on either side; two in one word (MUJZHIDEE for
+        MUJAHIDEEN, BIRAHM for IBRAHIM) they miss. Two errors spoil at most six of a word's letter
+        triples, so listed spellings sharing the rest are checked with the edit distance itself."""
+        if len(spelling) < TYPO2_MIN_LENGTH or not (spelling.isascii() and spelling.isalpha()):
+            return []
+        grams = set(trigrams(spelling))
+        found = [p for g in grams if (p := self._arrays.get("%" + g)) is not None]
+        if not found:
+            return []
+        numbers, shared = np.unique(np.concatenate(found), return_counts=True)
+        close = numbers[shared >= max(2, len(grams) - 6)]
+        postings = []
+        for number in close.tolist():
+            listed = self._vocabulary[number]
+            if abs(len(listed) - len(spelling)) <= 2 and OSA.distance(spelling, listed, score_cutoff=2) <= 2:
+                posting = self._arrays.get("=" + listed)
+                if posting is not None and len(posting) <= MAX_POSTING:
+                    postings.append(posting)
+        return postings
 
     @staticmethod
     def _query_keys(forms: tuple[str, ...], phonetic: tuple[str, ...]) -> list[tuple[str, float]]:
