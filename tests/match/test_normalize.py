@@ -74,6 +74,8 @@ def test_name_tokens(name: str, schema: str, tokens: list[str]) -> None:
         ("ldt", False, False),  # short forms only at the end of a name
         ("haibo", True, False),
         ("kerman", False, False),
+        ("compania", False, True),  # Spanish "company", as COMPANY is
+        ("comoania", False, True),  # and mistyped
         ("gbh", True, True),  # GMBH with a letter missing
         ("lda", True, True),  # LTDA with a letter missing
         ("sama", True, False),  # a name, not SAA with a letter more (Abdurrahman Sama)

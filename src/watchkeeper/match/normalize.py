@@ -18,7 +18,8 @@ from rapidfuzz.distance import OSA
 # not decide a match. Multi-word forms are matched as token sequences.
 LEGAL_FORMS: frozenset[str] = frozenset(
     """
-    co company companies corp corporation inc incorporated incorporation ltd limited llc llp lp plc ld
+    co company companies compania companhia compagnie corp corporation inc incorporated incorporation
+    ltd limited llc llp lp plc ld
     pte pvt private sa sas sarl srl spa sl sro as ab oy bv nv ag gmbh kg ohg ug mbh ev
     ooo zao oao pao ao tov pjsc ojsc cjsc jsc jstc ojs cjs ip fzco fze fzc fzllc dmcc wll wlll
     bsc qsc saog saoc
