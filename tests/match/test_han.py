@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from watchkeeper.match.han import han_company, inflections, number_variant, segment
+from watchkeeper.match.han import action_noun, han_company, inflections, number_variant, segment
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,13 @@ def test_names_are_segmented_into_words_not_characters(name: str, words: list[st
         ("华信航运香港有限公司", [{"hua"}, {"xin"}, {"shipping"}, {"xianggang", "hongkong"}]),
         # Traditional characters read like simplified ones.
         ("鴻祥實業發展有限公司", [{"hong"}, {"xiang"}, {"industrial"}, {"development"}]),
+        # A final word translated as a legal form is dropped as the Latin side drops CORPS;
+        # a verb's noun in -ion is what the lists name (生产 "to produce" → PRODUCTION).
+        ("新疆生产建设兵团", [{"xinjiang"}, {"shengchan", "production"}, {"jianshe", "construction"}]),
+        (
+            "中国精密机械进出口总公司",
+            [{"zhongguo"}, {"jingmi", "precision"}, {"jixie"}, {"import"}, {"export"}],
+        ),
     ],
 )
 def test_words_are_read_in_pinyin_and_translated(name: str, expected: list[set[str]]) -> None:
@@ -76,10 +83,31 @@ def test_number_variant(word: str, other: str) -> None:
         ("building", {"build"}),
         ("material", {"materials"}),
         ("logistics", {"logistic"}),
+        ("produce", {"production"}),
+        ("precise", {"precision"}),
+        ("construct", {"construction", "constructions"}),
+        ("cooperate", {"cooperation"}),
     ],
 )
 def test_inflections_company_names_use(word: str, others: set[str]) -> None:
     assert others <= set(inflections(word))
+
+
+@pytest.mark.parametrize(
+    ("word", "noun"),
+    [
+        ("produce", "production"),
+        ("reduce", "reduction"),
+        ("protect", "protection"),
+        ("precise", "precision"),
+        ("operate", "operation"),
+        ("ship", ""),
+        ("steel", ""),
+        ("act", ""),
+    ],
+)
+def test_action_noun_of_regular_endings(word: str, noun: str) -> None:
+    assert action_noun(word) == noun
 
 
 def test_two_word_meanings_join_as_the_aligner_joins_listed_tokens() -> None:

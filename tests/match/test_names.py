@@ -68,6 +68,24 @@ def test_particles_and_patronymics_are_optional_in_a_persons_name() -> None:
     assert any(t.optional for t in zawahiri.tokens if t.forms[0] == "al")
 
 
+@pytest.mark.parametrize(
+    ("name", "schema", "optional"),
+    [
+        # A connector inside an organisation's name: translations and other writers leave it out.
+        ("XINJIANG PRODUCTION AND CONSTRUCTION CORPS", "Organization", ["and"]),
+        ("BANK OF KUNLUN", "Organization", ["of"]),
+        # Not at either end, where it is a word of the name ("The Hague Group" keeps THE).
+        ("THE HAGUE GROUP", "Organization", []),
+        # Never in a person's name: "And" and "Of" are not particles there.
+        ("Ali AND Hassan KHAN", "Person", []),
+    ],
+)
+def test_connectors_are_optional_inside_an_organisations_name(
+    name: str, schema: str, optional: list[str]
+) -> None:
+    assert [t.text for t in comparable(name, schema).tokens if t.optional] == optional
+
+
 def test_a_comparable_name_survives_pickling_unchanged() -> None:
     built = comparable("김정은", "Person")
     assert pickle.loads(pickle.dumps(built)) == built

@@ -58,6 +58,13 @@ def test_reorder_listed(listed: str, expected: str) -> None:
         ("MT DESTINY", "Vessel", ["destiny"]),
         ("M/V STAR EAGLE", "Vessel", ["star", "eagle"]),
         ("Company Limited", "Organization", ["company", "limited"]),  # nothing but legal words: kept
+        # Chinese legal forms in pinyin, as some listings romanise the whole name.
+        (
+            "ZHONGGUO JINGMI JIXIE JINCHUKOU ZONGGONGSI",
+            "Organization",
+            ["zhongguo", "jingmi", "jixie", "jinchukou"],
+        ),
+        ("DANDONG ZHENGHE YOUXIAN GONGSI", "Organization", ["dandong", "zhenghe"]),
     ],
 )
 def test_name_tokens(name: str, schema: str, tokens: list[str]) -> None:

@@ -38,6 +38,7 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 from watchkeeper.match.hangul import TokenForms
+from watchkeeper.match.normalize import is_legal_form
 
 # Words are looked up in simplified characters (`segment` rewrites traditional ones first),
 # so the tables below need no traditional twins.
@@ -239,13 +240,33 @@ def _word_tokens(word: str) -> list[TokenForms]:
 
 def inflections(word: str) -> tuple[str, ...]:
     """Other forms of a dictionary meaning that company names use: the other number
-    (material → materials) and, for a gerund, its base (shipping → ship, trading → trade)."""
+    (material → materials), for a gerund its base (shipping → ship, trading → trade), and the
+    noun in -ion of a verb or adjective (produce → production, precise → precision)."""
     found = [number_variant(word)]
     if word.endswith("ing") and len(word) > 6:
         base = word[:-3]
         # shipping → ship; trading → trade, building → build (which one is unknown: both)
         found += [base[:-1]] if base[-1] == base[-2] else [base, base + "e"]
+    noun = action_noun(word)
+    if noun:
+        found += [noun, number_variant(noun)]
     return tuple(f for f in dict.fromkeys(found) if f != word)
+
+
+#: Regular English endings of a verb or adjective and of its noun in -ion: dictionaries
+#: translate 生产 as "to produce", 精密 as "precise"; the lists name PRODUCTION, PRECISION.
+_ACTION_NOUN_ENDINGS = (("uce", "uction"), ("ct", "ction"), ("ate", "ation"), ("ise", "ision"))
+
+
+def action_noun(word: str) -> str:
+    """The noun in -ion of a verb or adjective with a regular ending, or "" (construct →
+    construction, cooperate → cooperation)."""
+    if len(word) < 5:
+        return ""
+    for ending, noun in _ACTION_NOUN_ENDINGS:
+        if word.endswith(ending):
+            return word[: -len(ending)] + noun
+    return ""
 
 
 def number_variant(word: str) -> str:
@@ -329,8 +350,14 @@ def _remember(text: str, tokens: tuple[TokenForms, ...]) -> None:
 
 
 def _read_company(text: str) -> tuple[TokenForms, ...]:
-    tokens: list[TokenForms] = []
+    words: list[str] = []
     for word in segment(text):
+        known = word in CONVENTIONS or word in LEGAL_FORMS or word in _dictionary() or len(word) == 1
+        words.extend([word] if known else _longest_words(word))
+    while len(words) > 1 and (words[-1] in LEGAL_FORMS or _means_legal_form(words[-1])):
+        words.pop()
+    tokens: list[TokenForms] = []
+    for word in words:
         if word in LEGAL_FORMS:
             continue
         convention = CONVENTIONS.get(word)
@@ -339,9 +366,12 @@ def _read_company(text: str) -> tuple[TokenForms, ...]:
             # (ZHONGGUO JINGMI JIXIE JINCHUKOU ZONGGONGSI).
             first, *rest = convention
             tokens.extend([(*first, _pinyin(word)), *rest])
-        elif word in _dictionary() or len(word) == 1:
-            tokens.extend(_word_tokens(word))
         else:
-            for part in _longest_words(word):
-                tokens.extend(_word_tokens(part))
+            tokens.extend(_word_tokens(word))
     return tuple(t for t in tokens if t)
+
+
+def _means_legal_form(word: str) -> bool:
+    """A word ending the name that translates as a word the Latin side drops as a legal form
+    (兵团 → corps, as XINJIANG PRODUCTION AND CONSTRUCTION CORPS loses CORPS)."""
+    return any(len(m) == 1 and len(m[0]) >= 4 and is_legal_form(m[0], final=True) for m in meanings_of(word))

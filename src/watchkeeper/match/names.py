@@ -65,6 +65,9 @@ _PATRONYMIC = re.compile(
 PARTICLES = frozenset(
     "al el ul ad ed as ar bin ibn ben bint binti de del della da di do dos van von der den la le y".split()
 )
+#: Words that join the parts of an organisation's name ("Import and Export", "Bank of Kunlun"):
+#: one writer spells them, another leaves them out, a translation never has them.
+CONNECTORS = frozenset("and of the for und et".split())
 #: Particles that are spelling variants of one another.
 _PARTICLE_FORMS = {"al": ("al", "el"), "el": ("el", "al"), "ul": ("ul", "al")}
 
@@ -108,6 +111,7 @@ def comparable(name: str, schema: str | None) -> ComparableName:
             keys=tuple(dict.fromkeys(skeleton(x) for x in f)),
             latin=latin[position],
             optional=f[0] in PARTICLES
+            or (f[0] in CONNECTORS and schema not in (None, "Person") and 0 < position < len(forms) - 1)
             # A patronymic follows a given name (Ivan Petrovich Sidorov, Sidorov Ivan Petrovich):
             # in a name of two words the second is the surname (Simon Garwich), never optional.
             or (is_patronymic(f[0]) and schema in (None, "Person") and position > 0 and len(forms) >= 3),

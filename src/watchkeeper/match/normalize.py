@@ -25,6 +25,7 @@ LEGAL_FORMS: frozenset[str] = frozenset(
     bsc qsc saog saoc
     kft zrt rt doo dd ad ead eood ood tic sti ltda cia eirl sac saa sab cv rl bhd sdn tbk pt cc
     establishment est limitada limitee ltee fz fzllc
+    gongsi zonggongsi
     """.split()
 )
 # Legal forms written out in several words, folded to one token before removal.
@@ -58,6 +59,10 @@ _LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
     ("societe", "anonyme"),
     ("private", "limited"),
     ("joint", "stock"),
+    # Chinese legal forms in pinyin (ZHONGGUO JINGMI JIXIE JINCHUKOU ZONGGONGSI)
+    ("youxian", "gongsi"),
+    ("youxian", "zeren", "gongsi"),
+    ("gufen", "youxian", "gongsi"),
     ("open", "joint", "stock"),
     ("closed", "joint", "stock"),
     ("public", "joint", "stock"),
