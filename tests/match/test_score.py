@@ -26,6 +26,15 @@ def test_allowed_edits_grow_with_the_token(length: int, edits: int) -> None:
         ("Jorge Milton CIFUENTES VILA", "Jorge Milton CIFUENTES VILLA", "Person", 0.9, 0.99),
         ("Yevgeniy Prigozhin", "Evgeny PRIGOZHIN", "Person", 0.8, 1.0),  # transliteration
         ("John Smith", "Oleg DERIPASKA", "Person", 0.0, 0.2),  # nothing in common
+        # A middle name left out costs a little; so does a middle syllable of a Chinese name.
+        ("John Smith", "John Henry SMITH", "Person", 0.8, 0.9),
+        ("Yu PAO", "Yu Liang PAO", "Person", 0.8, 0.9),
+        # Any other syllable of a Chinese name left out makes another name (Chen Ping is not
+        # Chen Guoping), whichever script the query is in.
+        ("Chen Ping", "Guo Ping CHEN", "Person", 0.6, 0.7),
+        ("梁玉", "Yu Liang PAO", "Person", 0.6, 0.7),
+        ("Li Ming", "Li Ming Hua", "Person", 0.6, 0.7),
+        ("Guo Ping CHEN", "CHEN Guo Ping", "Person", 1.0, 1.0),
     ],
 )
 def test_compare_names(query: str, listed: str, schema: str, low: float, high: float) -> None:

@@ -26,6 +26,7 @@ from watchkeeper.match._distance cimport (
 )
 
 from watchkeeper.match._distance import allowed_edits, compact_similarity, similarity
+from watchkeeper.match.names import chinese_syllables
 
 #: Token pairs less similar than this are never aligned.
 cdef double TOKEN_FLOOR = 0.6
@@ -123,7 +124,7 @@ cdef class CompiledName:
     cdef _Tokens tokens
     cdef double *weights
     cdef str compact
-    cdef bint latin_written, vessel, organization
+    cdef bint latin_written, vessel, organization, syllabic
 
     def __cinit__(self, object name, object weights):
         cdef Py_ssize_t i
@@ -140,6 +141,7 @@ cdef class CompiledName:
         self.latin_written = name.latin_written
         self.vessel = name.schema == "Vessel"
         self.organization = name.schema in ("Organization", "Company")
+        self.syllabic = chinese_syllables(name)
 
     def __dealloc__(self):
         PyMem_Free(self.weights)
@@ -361,7 +363,15 @@ cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair
         # every word a one-word company name leaves out, and every letter of a short one:
         # ROSE is not ROSE GROUP, KOCH is not KACH (a person known by one name, or a middle name
         # left out, is the mild case the small power is for).
-        power = 1.0 if ln.vessel or (qn.organization and _one_word_partial(q, l)) else LISTED_COVERAGE_POWER
+        # In a Chinese name every syllable is part of it: CHEN PING is not GUO PING CHEN, LIANG YU
+        # not YU LIANG PAO. A middle syllable left out (YU PAO) is the mild case of any name.
+        power = (
+            1.0
+            if ln.vessel
+            or (qn.organization and _one_word_partial(q, l))
+            or (qn.syllabic and ln.syllabic and not (used_l[0] and used_l[nl - 1]))
+            else LISTED_COVERAGE_POWER
+        )
         score = q_cov * c_pow(l_cov, power)
         if score < 1.0:
             compact = _compact(qn.compact, ln.compact, qn.latin_written and ln.latin_written, nq, nl)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from pypinyin import Style
 
 from watchkeeper.match.hangul import TokenForms
 from watchkeeper.match.normalize import name_tokens
@@ -127,3 +130,21 @@ def comparable(name: str, schema: str | None) -> ComparableName:
         compact="".join(t.forms[0] for t in built),
         latin_written=all(t.latin for t in built),
     )
+
+
+@cache
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin.pinyin_dict import pinyin_dict  # noqa: PLC0415
+    from pypinyin.style import convert  # noqa: PLC0415
+
+    return frozenset(
+        convert(reading, Style.NORMAL, strict=False)
+        for found in pinyin_dict.values()
+        for reading in found.split(",")
+    )
+
+
+def chinese_syllables(name: ComparableName) -> bool:
+    """A name written as Chinese syllables (Guo Ping CHEN, 梁玉): each one is part of the name."""
+    syllables = _pinyin_syllables()
+    return len(name.tokens) >= 2 and all(t.forms[0] in syllables for t in name.tokens)
