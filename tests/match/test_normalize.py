@@ -2,8 +2,15 @@
 
 import pytest
 
-from watchkeeper.match.normalize import fold, is_legal_form, name_tokens, names_a_company, reorder_listed
-from watchkeeper.match.phonetic import skeleton
+from watchkeeper.match.normalize import (
+    fold,
+    is_legal_form,
+    join_servant_names,
+    name_tokens,
+    names_a_company,
+    reorder_listed,
+)
+from watchkeeper.match.phonetic import skeleton, variant_pattern, variant_patterns_agree
 
 
 @pytest.mark.parametrize(
@@ -112,6 +119,55 @@ def test_spellings_share_a_phonetic_key(spellings: list[str]) -> None:
 @pytest.mark.parametrize(("a", "b"), [("ahmed", "hamid"), ("kim", "gim"), ("orion", "oregon")])
 def test_different_names_keep_different_keys(a: str, b: str) -> None:
     assert skeleton(a) != skeleton(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("zeiniye", "zayniyah"),  # ei / ay, final -e / -ah
+        ("hussein", "husayn"),
+        ("taher", "tahir"),
+        ("habbo", "hebo"),
+        ("mouhamad", "muhammad"),  # ou / u, doubled letters
+        ("mohammed", "muhammad"),
+        ("ouni", "awni"),
+        ("omar", "umar"),
+        ("djamel", "jamal"),
+    ],
+)
+def test_spellings_of_one_arabic_name_are_variants(a: str, b: str) -> None:
+    assert variant_patterns_agree(variant_pattern(a), variant_pattern(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("hassan", "hussein"),  # a, a is not u, ay: two names
+        ("hasan", "husain"),
+        ("tarak", "tariq"),  # k / q and a / i: a phonetic likeness, not a vowel variant
+        ("maria", "mario"),
+        ("eric", "erick"),
+        ("ali", "eli"),  # too short to tell
+        ("wang", "wong"),
+    ],
+)
+def test_other_names_are_not_variants(a: str, b: str) -> None:
+    assert not variant_patterns_agree(variant_pattern(a), variant_pattern(b))
+
+
+@pytest.mark.parametrize(
+    ("tokens", "joined"),
+    [
+        (["abd", "al", "rahman"], ["abdal", "rahman"]),
+        (["ahmad", "abd", "al", "munim", "salih"], ["ahmad", "abdal", "munim", "salih"]),
+        (["abd", "ur", "rahman"], ["abdur", "rahman"]),
+        (["abdul", "rahman"], ["abdul", "rahman"]),  # already one word with its article
+        (["ahmad", "al", "munim", "abd", "salih"], ["ahmad", "al", "munim", "abd", "salih"]),
+        (["salih", "abd", "al"], ["salih", "abd", "al"]),  # nothing after the article
+    ],
+)
+def test_abd_is_joined_to_its_article(tokens: list[str], joined: list[str]) -> None:
+    assert join_servant_names(tokens) == joined
 
 
 @pytest.mark.parametrize(

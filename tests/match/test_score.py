@@ -53,6 +53,40 @@ def test_a_comparison_says_which_tokens_matched_and_how() -> None:
     assert result.unmatched_query == result.unmatched_listed == ()
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "wanted"),
+    [
+        # The same person in the UN's and OFAC's spellings.
+        (
+            "JAMAL HUSSEIN ZEINIYE",
+            "Jamal Husayn ZAYNIYAH",
+            {("hussein", "husayn", "variant"), ("zeiniye", "zayniyah", "variant")},
+        ),
+        (
+            "MOHAMMAD ALI AL HABBO",
+            "Muhamad Ali AL-HEBO",
+            {("mohammad", "muhamad", "variant"), ("habbo", "hebo", "variant")},
+        ),
+        ("TARAK BEN TAHER", "Tariq Bin Tahir", {("ben", "bin", "exact"), ("taher", "tahir", "variant")}),
+        # Abd al-Rahman in three words meets ABDELRAHMAN in one.
+        ("ABDELRAHMAN AL JAHANI", "Abd al-Rahman AL-JAHANI", {("abdelrahman", "abdal rahman", "joined")}),
+    ],
+)
+def test_spelling_variants_between_lists(query: str, listed: str, wanted: set[tuple[str, str, str]]) -> None:
+    result = compare_names(comparable(query, "Person"), comparable(listed, "Person"), _even)
+    assert wanted <= {(p.query, p.listed, p.how) for p in result.pairs}
+    assert result.score >= 0.85
+
+
+def test_hassan_is_not_a_variant_of_hussein() -> None:
+    # They share consonants (a phonetic likeness, 0.8) but not vowels: the variant rule
+    # does not lift them to a spelling of one name.
+    result = compare_names(comparable("Hassan ALI", "Person"), comparable("Hussein ALI", "Person"), _even)
+    assert ("hassan", "hussein", "phonetic", 0.8) in {
+        (p.query, p.listed, p.how, p.similarity) for p in result.pairs
+    }
+
+
 def test_a_missing_token_is_left_unmatched_and_lowers_the_score() -> None:
     full = comparable("Yevgeniy Viktorovich PRIGOZHIN", "Person")
     result = compare_names(comparable("Yevgeniy Prigozhin", "Person"), full, _even)

@@ -105,7 +105,7 @@ def screen(
     """Screen one name against the loaded lists: ranked matches, each with its explanation.
 
     The score runs from 0 to 1. The explanation shows which query token matched
-    which listed token and how (exact, spelling, phonetic, joined), what was left
+    which listed token and how (exact, spelling, phonetic, variant, joined), what was left
     unmatched, and the evidence from birth date, country and identifiers.
     """
     from watchkeeper.match.screener import ScreeningQuery  # noqa: PLC0415

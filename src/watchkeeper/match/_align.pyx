@@ -20,6 +20,7 @@ from watchkeeper.match._distance cimport (
     JOINED,
     PHONETIC,
     SPELLING,
+    VARIANT,
     _compact,
     _mask,
     _similarity,
@@ -27,6 +28,7 @@ from watchkeeper.match._distance cimport (
 
 from watchkeeper.match._distance import allowed_edits, compact_similarity, similarity
 from watchkeeper.match.names import chinese_syllables
+from watchkeeper.match.phonetic import VOWEL_BASE, variant_pattern
 
 #: Token pairs less similar than this are never aligned.
 cdef double TOKEN_FLOOR = 0.6
@@ -37,7 +39,10 @@ cdef double JOIN_FLOOR = 0.85
 #: A word this short is one typing error from many others.
 cdef Py_ssize_t SHORT_WORD = 5
 
-HOW_NAMES = ("exact", "spelling", "phonetic", "joined")
+HOW_NAMES = ("exact", "spelling", "phonetic", "joined", "variant")
+#: Similarity of two spellings of one name that differ in how they write its vowels.
+cdef double VARIANT_SIMILARITY = 0.9
+cdef int VOWEL = VOWEL_BASE
 
 
 cdef tuple _joined_forms(tuple a, tuple b):
@@ -60,6 +65,7 @@ cdef class _Tokens:
     """One side's tokens as the aligner reads them, each attribute fetched once."""
 
     cdef list forms, keys, texts
+    cdef list patterns  # vowel-variant pattern of each Latin token's spelling ("" when none)
     cdef bint *latin
     cdef bint *optional
     cdef unsigned long long *masks  # every form's letter buckets, token after token
@@ -72,7 +78,7 @@ cdef class _Tokens:
         cdef Py_ssize_t i, k, total = 0
         cdef tuple forms
         self.n = len(tokens)
-        self.forms, self.keys, self.texts = [], [], []
+        self.forms, self.keys, self.texts, self.patterns = [], [], [], []
         self.latin = <bint *> PyMem_Malloc((self.n + 1) * sizeof(bint))
         self.optional = <bint *> PyMem_Malloc((self.n + 1) * sizeof(bint))
         self.first_mask = <Py_ssize_t *> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
@@ -96,6 +102,7 @@ cdef class _Tokens:
             self.first_mask[i] = total
             total += len(token.forms)
             first = token.forms[0] if token.forms else ""
+            self.patterns.append(variant_pattern(first) if token.latin and first else "")
             self.length[i] = len(first)
             self.initial[i] = first[0] if first else 0
         self.first_mask[self.n] = total
@@ -148,6 +155,23 @@ cdef class CompiledName:
 
     def __reduce__(self):
         return (CompiledName, (self.name, tuple([self.weights[i] for i in range(self.tokens.n)])))
+
+
+cdef bint _variants(str a, str b):
+    """Spellings whose consonants agree and whose vowels could be the same (phonetic.py's
+    `variant_patterns_agree`, compiled)."""
+    cdef Py_ssize_t k, n = len(a)
+    cdef int x, y
+    if n == 0 or n != len(b):
+        return False
+    for k in range(n):
+        x = <int> (<Py_UCS4> a[k])
+        y = <int> (<Py_UCS4> b[k])
+        if x == y:
+            continue
+        if x < VOWEL or y < VOWEL or not ((x - VOWEL) & (y - VOWEL)):
+            return False
+    return True
 
 
 cdef bint _may_join(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_ssize_t other) except -1:
@@ -210,6 +234,9 @@ cdef Py_ssize_t _candidates(_Tokens q, _Tokens l, Candidate **out) except -1:
                     q.latin[i] and l.latin[j],
                     &how,
                 )
+                if sim < VARIANT_SIMILARITY and _variants(q.patterns[i], l.patterns[j]):
+                    sim = VARIANT_SIMILARITY
+                    how = VARIANT
                 if sim >= TOKEN_FLOOR:
                     found[count].sim = sim
                     found[count].q0, found[count].q1 = <int> i, -1

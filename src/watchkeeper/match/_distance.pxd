@@ -6,6 +6,7 @@ cdef enum How:
     SPELLING = 1
     PHONETIC = 2
     JOINED = 3
+    VARIANT = 4
 
 cdef unsigned long long _mask(str text)
 cpdef int allowed_edits(Py_ssize_t length)

@@ -211,7 +211,7 @@ def similarity(tuple a_forms, tuple b_forms, tuple a_keys, tuple b_keys, bint bo
     """How alike two tokens are, given their Latin spellings and phonetic keys: (similarity, how)."""
     cdef int how = SPELLING
     cdef double found = _similarity(a_forms, NULL, b_forms, NULL, a_keys, b_keys, both_latin, &how)
-    return found, ("exact", "spelling", "phonetic", "joined")[how]
+    return found, ("exact", "spelling", "phonetic", "joined", "variant")[how]
 
 
 cdef double _compact(str a, str b, bint both_latin, Py_ssize_t nq, Py_ssize_t nl) except -1.0:

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 from watchkeeper.match._align import CompiledName
 from watchkeeper.match._postings import add_token_credit
 from watchkeeper.match.countries import entity_countries
-from watchkeeper.match.names import ComparableName, NameToken, comparable
+from watchkeeper.match.names import ComparableName, NameToken, comparable, servant_article
 from watchkeeper.model import IDENTIFIER_PROPERTIES, Entity, PartialDate
 
 #: Name properties screened, and whether a match on them is a strong one.
@@ -87,7 +87,10 @@ def token_keys(token: NameToken) -> set[str]:
 def join_keys(tokens: Sequence[NameToken]) -> set[str]:
     keys: set[str] = set()
     for a, b in itertools.pairwise(tokens):
-        for x in a.forms[:2]:
+        # "Abd" joined to its article (abdal) still has the article before the next word for
+        # a query that writes them apart ("al-Munim").
+        firsts = (*a.forms[:2], article) if (article := servant_article(a.forms[0])) else a.forms[:2]
+        for x in firsts:
             for y in b.forms[:2]:
                 keys.add("=" + x + y)
     return keys

@@ -13,7 +13,7 @@ from functools import cache
 from pypinyin import Style
 
 from watchkeeper.match.hangul import TokenForms
-from watchkeeper.match.normalize import name_tokens
+from watchkeeper.match.normalize import SERVANT_ARTICLES, name_tokens
 from watchkeeper.match.phonetic import skeleton
 from watchkeeper.match.translit import latin_token_forms, script_of
 
@@ -72,7 +72,31 @@ PARTICLES = frozenset(
 #: one writer spells them, another leaves them out, a translation never has them.
 CONNECTORS = frozenset("and of the for und et".split())
 #: Particles that are spelling variants of one another.
-_PARTICLE_FORMS = {"al": ("al", "el"), "el": ("el", "al"), "ul": ("ul", "al")}
+_PARTICLE_FORMS = {
+    "al": ("al", "el"),
+    "el": ("el", "al"),
+    "ul": ("ul", "al"),
+    "bin": ("bin", "ben", "ibn"),
+    "ben": ("ben", "bin", "ibn"),
+    "ibn": ("ibn", "bin", "ben"),
+}
+
+
+def _latin_forms(forms: TokenForms) -> TokenForms:
+    """A Latin token's spellings: a particle's variants (bin, ben, ibn); "Abd" joined to its
+    article (abdal, see `join_servant_names`) is also "abd", for a name that writes the
+    article elsewhere or not at all (Ahmad al-Munim Abd SALIH)."""
+    word = forms[0]
+    if word in _PARTICLE_FORMS:
+        return _PARTICLE_FORMS[word]
+    if servant_article(word):
+        return (word, "abd")
+    return forms
+
+
+def servant_article(word: str) -> str:
+    """The article of "Abd" joined to it (abdal → al, abdur → ur), or ""."""
+    return word[3:] if len(word) == 5 and word.startswith("abd") and word[3:] in SERVANT_ARTICLES else ""
 
 
 def is_patronymic(form: str) -> bool:
@@ -94,7 +118,7 @@ def _original_texts(tokens: list[str]) -> list[str]:
 
 def comparable(name: str, schema: str | None) -> ComparableName:
     tokens = name_tokens(name, schema)
-    forms = [_PARTICLE_FORMS.get(f[0], f) if len(f) == 1 else f for f in latin_token_forms(tokens, schema)]
+    forms = [_latin_forms(f) if len(f) == 1 else f for f in latin_token_forms(tokens, schema)]
     texts = _original_texts(tokens)
     script = "latin"
     for token in tokens:

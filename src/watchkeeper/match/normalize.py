@@ -275,7 +275,29 @@ def name_tokens(name: str, schema: str | None = None) -> list[str]:
     if schema == "Vessel":
         return strip_vessel_prefix(tokens)
     if schema == "Person":
-        return strip_honorifics(tokens)
+        return join_servant_names(strip_honorifics(tokens))
     if schema in ("Organization", "Company", "LegalEntity"):
         return strip_legal_forms(expand_abbreviations(tokens))
-    return strip_legal_forms(strip_honorifics(tokens))
+    return join_servant_names(strip_legal_forms(strip_honorifics(tokens)))
+
+
+#: The article after "Abd" (servant of): al, el, ul, or assimilated to the next consonant.
+SERVANT_ARTICLES = frozenset("al el ul ar ur as us ad ud an un at ut az uz".split())
+
+
+def join_servant_names(tokens: list[str]) -> list[str]:
+    """ "Abd al-Rahman" is one name in three words; "Abdul Rahman" and "ABDELRAHMAN" write it in
+    two and one. "Abd" and its article become one word, so that the aligner, which joins two
+    adjacent words, meets every way of writing it (abdal + rahman → abdalrahman ≈ abdelrahman)."""
+    if "abd" not in tokens:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "abd" and i + 2 < len(tokens) and tokens[i + 1] in SERVANT_ARTICLES:
+            out.append("abd" + tokens[i + 1])
+            i += 2
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out

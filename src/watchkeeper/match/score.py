@@ -1,8 +1,9 @@
 """Name-against-name scoring, token by token, with the alignment that explains it.
 
 Tokens are aligned greedily by similarity (edit similarity with
-transpositions, phonetic keys for transliteration variants, adjacent tokens
-joined for split/joined names). Each side's coverage is weighted by token
+transpositions, phonetic keys for transliteration variants, vowel variants
+of one Arabic name (Hussein / Husayn, `phonetic.variant_pattern`), adjacent
+tokens joined for split/joined names). Each side's coverage is weighted by token
 rarity, so a match on "Mohammed" or "Trading" counts for little and one on
 "Cifuentes" for much. The score is query coverage times listed coverage to a
 small power: leaving out a listed middle name costs less than an extra query
@@ -25,8 +26,8 @@ from watchkeeper.match._align import (
 )
 from watchkeeper.match.names import ComparableName, NameToken
 
-# The rules (token floor 0.6, phonetic 0.8, typing error cost 0.7, listed coverage to the power
-# 0.4, joins from 0.85) are in the compiled aligner, `_align.pyx`, where they run.
+# The rules (token floor 0.6, phonetic 0.8, vowel variant 0.9, typing error cost 0.7, listed
+# coverage to the power 0.4, joins from 0.85) are in the compiled aligner, `_align.pyx`, where they run.
 __all__ = [
     "CompiledName",
     "NameComparison",
@@ -47,7 +48,7 @@ class TokenPair:
     query: str
     listed: str
     similarity: float
-    how: str  # exact | spelling | phonetic | joined
+    how: str  # exact | spelling | phonetic | joined | variant
     weight: float
 
     def to_dict(self) -> dict[str, object]:
