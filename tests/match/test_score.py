@@ -78,6 +78,27 @@ def test_spelling_variants_between_lists(query: str, listed: str, wanted: set[tu
     assert result.score >= 0.85
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "alerts"),
+    [
+        # A father's name one list gives and the other leaves out costs half its weight when it
+        # stands between names both give, or after three or more of them.
+        ("JAMAL HUSAYN HASSAN ZAYNIYAH", "Jamal Husayn ZAYNIYAH", True),
+        ("AHMED SHAH NOORZAI OBAIDULLAH", "Ahmed Shah NOORZAI", True),
+        # A different first name before them all is a different person; so is a second name
+        # after only two matched ones (John Smith Brown is not John Smith).
+        ("Omar Ahmed Shah NOORZAI", "Ahmed Shah NOORZAI", False),
+        ("John Smith BROWN", "John SMITH", False),
+        # Not for companies: an extra word names another company.
+        ("GLOBAL SHIPPING TRADING ENERGY", "GLOBAL SHIPPING TRADING", False),
+    ],
+)
+def test_names_a_query_adds_after_the_matched_ones(query: str, listed: str, alerts: bool) -> None:
+    schema = "Organization" if "SHIPPING" in query else "Person"
+    score = compare_names(comparable(query, schema), comparable(listed, schema), _even).score
+    assert (score >= 0.8) is alerts, score
+
+
 def test_hassan_is_not_a_variant_of_hussein() -> None:
     # They share consonants (a phonetic likeness, 0.8) but not vowels: the variant rule
     # does not lift them to a spelling of one name.

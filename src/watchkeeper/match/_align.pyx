@@ -36,6 +36,9 @@ cdef double TOKEN_FLOOR = 0.6
 cdef double LISTED_COVERAGE_POWER = 0.4
 #: Joined tokens must be this similar to the single token they stand for.
 cdef double JOIN_FLOOR = 0.85
+#: Share of its weight a person's query name left unmatched counts when it follows names that
+#: matched: a father's name the other list leaves out.
+cdef double EXTRA_QUERY_NAME_SHARE = 0.5
 #: A word this short is one typing error from many others.
 cdef Py_ssize_t SHORT_WORD = 5
 
@@ -131,7 +134,7 @@ cdef class CompiledName:
     cdef _Tokens tokens
     cdef double *weights
     cdef str compact
-    cdef bint latin_written, vessel, organization, syllabic
+    cdef bint latin_written, vessel, organization, syllabic, person
 
     def __cinit__(self, object name, object weights):
         cdef Py_ssize_t i
@@ -149,6 +152,7 @@ cdef class CompiledName:
         self.vessel = name.schema == "Vessel"
         self.organization = name.schema in ("Organization", "Company")
         self.syllabic = chinese_syllables(name)
+        self.person = name.schema == "Person"
 
     def __dealloc__(self):
         PyMem_Free(self.weights)
@@ -338,6 +342,7 @@ cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair
     cdef bint *used_l
     cdef double sim, w, matched_q = 0.0, matched_l = 0.0, total_q = 0.0, total_l = 0.0
     cdef double q_cov, l_cov, power, score, compact, total
+    cdef Py_ssize_t first_used, last_used, used_count
     cdef list pairs = []
     if nq == 0 or nl == 0:
         if not explain:
@@ -379,9 +384,29 @@ cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair
                 )
             matched_q += sim * (qw[c.q0] + qw[c.q1] if c.q1 >= 0 else qw[c.q0])
             matched_l += sim * w
-        # An unmatched optional token (patronymic, article) counts a fifth of its weight.
+        first_used = nq
+        last_used = -1
+        used_count = 0
         for i in range(nq):
-            total_q += qw[i] if (used_q[i] or not q.optional[i]) else qw[i] * 0.2
+            if used_q[i]:
+                used_count += 1
+                if first_used == nq:
+                    first_used = i
+                last_used = i
+        for i in range(nq):
+            if used_q[i]:
+                total_q += qw[i]
+            elif q.optional[i]:
+                # An unmatched optional token (patronymic, article) counts a fifth of its weight.
+                total_q += qw[i] * 0.2
+            elif qn.person and (first_used < i < last_used or (used_count >= 3 and i > last_used)):
+                # A father's or grandfather's name one list gives and the other leaves out: in
+                # between the names both give (JAMAL HUSSEIN HASSAN ZEINIYE / Jamal Husayn
+                # ZAYNIYAH) or after three or more of them (AHMED SHAH NOORZAI OBAIDULLAH /
+                # Ahmed Shah NOORZAI). A name before them all is a different first name.
+                total_q += qw[i] * EXTRA_QUERY_NAME_SHARE
+            else:
+                total_q += qw[i]
         for j in range(nl):
             total_l += lw[j] if (used_l[j] or not l.optional[j]) else lw[j] * 0.2
         q_cov = matched_q / total_q if total_q else 0.0
