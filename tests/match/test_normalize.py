@@ -72,6 +72,9 @@ def test_reorder_listed(listed: str, expected: str) -> None:
             ["zhongguo", "jingmi", "jixie", "jinchukou"],
         ),
         ("DANDONG ZHENGHE YOUXIAN GONGSI", "Organization", ["dandong", "zhenghe"]),
+        # A second legal form missing a letter after the first; not after a word of the name.
+        ("BANGKOK SILK FLOWER COMPANY TD.", "Organization", ["bangkok", "silk", "flower"]),
+        ("PROGLQN CAPITAL LT", "Organization", ["proglqn", "capital", "lt"]),
     ],
 )
 def test_name_tokens(name: str, schema: str, tokens: list[str]) -> None:

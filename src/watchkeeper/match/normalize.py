@@ -211,11 +211,24 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
             if matched:
                 i += matched
                 continue
-        if not is_legal_form(token, final=i > 0 and _trailing_legal(tokens, i + 1)):
+        final = i > 0 and _trailing_legal(tokens, i + 1)
+        if not is_legal_form(token, final=final) and not (
+            final and i == len(tokens) - 1 and tokens[i - 1] in LEGAL_FORMS and _clipped_form(token)
+        ):
             out.append(token)
         i += 1
     # A name that is only a legal form ("Company Ltd") keeps its words.
     return out or tokens
+
+
+#: Three-letter forms that end a name after another form ("COMPANY LTD", "CO. INC.").
+_SECOND_FORMS = ("ltd", "llc", "inc", "plc")
+
+
+def _clipped_form(token: str) -> bool:
+    """A second legal form missing a letter ("COMPANY TD.", "CO LT"): after a legal form, two
+    letters of LTD are LTD."""
+    return len(token) == 2 and any(OSA.distance(token, form, score_cutoff=1) == 1 for form in _SECOND_FORMS)
 
 
 #: Legal forms too short, or too like a word of a person's name, to tell a company by themselves.
