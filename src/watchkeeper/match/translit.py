@@ -22,7 +22,8 @@ import hanja
 from pypinyin import Style, lazy_pinyin
 
 from watchkeeper.match.cantonese import char_readings, written_as_in_hong_kong
-from watchkeeper.match.han import han_company, written_in_traditional
+from watchkeeper.match.cedict import written_in_traditional
+from watchkeeper.match.han import han_company
 from watchkeeper.match.hangul import TokenForms, hangul_syllable, hangul_word
 
 # -- scripts -----------------------------------------------------------------
