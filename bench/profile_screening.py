@@ -31,11 +31,10 @@ from rich.table import Table
 
 from watchkeeper.jobs import BUNDLED
 from watchkeeper.match import score as score_module
+from watchkeeper.match.evidence import CEILING_MARGIN, EVIDENCE_BONUS
 from watchkeeper.match.names import ComparableName, comparable
 from watchkeeper.match.score import CompiledName, could_alert
 from watchkeeper.match.screener import (
-    CEILING_MARGIN,
-    EVIDENCE_BONUS,
     Screener,
     ScreeningQuery,
     query_schema,

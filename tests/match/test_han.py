@@ -31,10 +31,11 @@ def test_names_are_segmented_into_words_not_characters(name: str, words: list[st
         # Place names romanised whole; business words translated; the legal form dropped.
         ("丹东中盛工贸有限公司", [{"dandong"}, {"zhong"}, {"sheng"}, {"industry"}, {"trade", "trading"}]),
         ("大连海博国际货运有限公司", [{"dalian"}, {"hai", "sea"}, {"bo"}, {"international"}, {"freight"}]),
-        # A word the dictionary lacks is read as its longest dictionary words: 银星 → silver, star.
+        # A word the dictionary lacks is read as its longest dictionary words: 银星 → silver, star;
+        # a compound ending in a business word is cut there (网络科技 → network, technology).
         (
             "延边银星网络科技有限公司",
-            [{"yanbian"}, {"yin", "silver"}, {"xing", "star"}, {"networktechnology"}],
+            [{"yanbian"}, {"yin", "silver"}, {"xing", "star"}, {"network"}, {"technology"}],
         ),
         # Two-word meanings written as one (NEW TYPE joins to it); both numbers of a meaning.
         ("新型炭材料", [{"xinxing", "newtype"}, {"tan", "coal"}, {"cailiao", "material", "materials"}]),

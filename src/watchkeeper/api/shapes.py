@@ -11,7 +11,8 @@ from watchkeeper.api.models import (
     FeatureResult,
     ScoredEntityResponse,
 )
-from watchkeeper.match.screener import Feature, ScreeningMatch
+from watchkeeper.match.evidence import Feature
+from watchkeeper.match.screener import ScreeningMatch
 from watchkeeper.model import Entity
 
 #: Largest version number or offset a request may name (SQLite integers are 64-bit).

@@ -157,6 +157,11 @@ def screen(
                 match.explanation.summary(),
             )
         out.print(table)
+        readings = [t for t in matches[0].explanation.tokens if t.reading]
+        if readings:
+            out.print("How the best match's spellings were read:", highlight=False)
+            for t in readings:
+                out.print(f"  {t.query} → {t.listed}: {t.reading}", highlight=False)
 
 
 def print_alerts(path: Path) -> None:

@@ -129,6 +129,19 @@ def _longest_words(word: str) -> list[str]:
     return parts
 
 
+def _around_conventions(word: str) -> list[str]:
+    """A dictionary word that ends or starts with a business word the lists translate their own
+    way, cut there (国际贸易 "international trade" → 国际 + 贸易, INTERNATIONAL TRADING)."""
+    if word in CONVENTIONS or word in LEGAL_FORMS:
+        return [word]
+    for business in CONVENTIONS:
+        if len(word) > len(business) and word.endswith(business):
+            return [*_around_conventions(word[: -len(business)]), business]
+        if len(word) > len(business) and word.startswith(business):
+            return [business, *_around_conventions(word[len(business) :])]
+    return [word]
+
+
 def _word_tokens(word: str) -> list[TokenForms]:
     """One dictionary word (or character) as tokens: its pinyin and its meanings.
 
@@ -200,13 +213,25 @@ _NOUN_ENDINGS = ("ment", "al", "ion", "ure", "er", "or", "ct", "ce", "ship", "po
 MEMO_LIMIT = 2_000_000
 
 
-@lru_cache(maxsize=4096)
-def han_company(text: str) -> tuple[TokenForms, ...]:
-    """A Chinese company name as Latin tokens: words romanised and translated, legal forms dropped.
+#: A company name read: its tokens, and the word each token was read from (as written).
+CompanyReading = tuple[tuple[TokenForms, ...], tuple[str, ...]]
 
-    Reading one needs jieba and CC-CEDICT (~2 s and ~145 MB to load), so names read before are
-    kept on disk for every process (`_memo`): a process building an index of lists with a few
-    Chinese aliases, or screening a name seen before, never loads them."""
+
+def han_company(text: str) -> tuple[TokenForms, ...]:
+    """A Chinese company name as Latin tokens: words romanised and translated, legal forms dropped."""
+    return _company(text)[0]
+
+
+def han_company_words(text: str) -> tuple[str, ...]:
+    """The word each token of `han_company(text)` was read from, as written (鴻祥, 生产)."""
+    return _company(text)[1]
+
+
+@lru_cache(maxsize=4096)
+def _company(text: str) -> CompanyReading:
+    """Reading a name needs jieba and CC-CEDICT (~2 s and ~145 MB to load), so names read before
+    are kept on disk for every process (`_memo`): a process building an index of lists with a
+    few Chinese aliases, or screening a name seen before, never loads them."""
     found = _memo().get(text)
     if found is None:
         found = _read_company(text)
@@ -227,14 +252,15 @@ def _memo_file() -> Path:
 
 
 @cache
-def _memo() -> dict[str, tuple[TokenForms, ...]]:
-    found: dict[str, tuple[TokenForms, ...]] = {}
+def _memo() -> dict[str, CompanyReading]:
+    found: dict[str, CompanyReading] = {}
     try:
         with _memo_file().open(encoding="utf-8") as handle:
             for line in handle:
                 try:
-                    text, tokens = json.loads(line)
-                    found[text] = tuple(tuple(t) for t in tokens)
+                    text, tokens, words = json.loads(line)
+                    if len(tokens) == len(words):
+                        found[text] = (tuple(tuple(t) for t in tokens), tuple(words))
                 except (ValueError, TypeError):
                     continue  # a line cut short by a process that stopped mid-write
     except OSError:
@@ -242,10 +268,10 @@ def _memo() -> dict[str, tuple[TokenForms, ...]]:
     return found
 
 
-def _remember(text: str, tokens: tuple[TokenForms, ...]) -> None:
+def _remember(text: str, reading: CompanyReading) -> None:
     """Append one name: one short write per line, so concurrent processes never mix lines."""
     path = _memo_file()
-    line = json.dumps([text, tokens], ensure_ascii=False) + "\n"
+    line = json.dumps([text, *reading], ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size > MEMO_LIMIT:
@@ -259,15 +285,13 @@ def _remember(text: str, tokens: tuple[TokenForms, ...]) -> None:
         pass  # a read-only cache folder only costs later processes the reading
 
 
-def _read_company(text: str) -> tuple[TokenForms, ...]:
+def _read_company(text: str) -> CompanyReading:
     words: list[tuple[str, str]] = []
     for word, written in _segment_written(text):
         known = word in CONVENTIONS or word in LEGAL_FORMS or word in dictionary() or len(word) == 1
-        if known:
-            words.append((word, written))
-            continue
+        parts = _around_conventions(word) if known else _longest_words(word)
         start = 0
-        for part in _longest_words(word):
+        for part in parts:
             words.append((part, written[start : start + len(part)]))
             start += len(part)
     while len(words) > 1 and (words[-1][0] in LEGAL_FORMS or _means_legal_form(words[-1][0])):
@@ -275,6 +299,7 @@ def _read_company(text: str) -> tuple[TokenForms, ...]:
     hong_kong = written_in_traditional(text) and written_as_in_hong_kong(text)
     north_korean = any(word == "朝鲜" for word, _ in words)
     tokens: list[TokenForms] = []
+    texts: list[str] = []
     for word, written in words:
         if word in LEGAL_FORMS:
             continue
@@ -295,8 +320,11 @@ def _read_company(text: str) -> tuple[TokenForms, ...]:
         )
         if readings and read:
             read[0] = tuple(dict.fromkeys((read[0][0], *readings, *read[0][1:])))
-        tokens.extend(read)
-    return tuple(t for t in tokens if t)
+        for forms in read:
+            if forms:
+                tokens.append(forms)
+                texts.append(written)
+    return tuple(tokens), tuple(texts)
 
 
 def _means_legal_form(word: str) -> bool:
@@ -316,3 +344,26 @@ def korean_readings(word: str) -> tuple[str, ...]:
 
 #: At most this many Korean spellings of one word (the syllables' common spellings combined).
 MAX_KOREAN_READINGS = 8
+
+
+def form_origin(written: str, form: str) -> str:
+    """Where a spelling of a Chinese company word comes from, for the explanation:
+    `pinyin of 大连`, `CC-CEDICT 生产: produce → production`, `Cantonese reading of 鴻祥`."""
+    word = "".join(simplified().get(char, char) for char in written)
+    if form == _pinyin(word):
+        return f"pinyin of {written}"
+    if form in word_readings(written):
+        return f"Cantonese reading of {written}"
+    if form in korean_readings(word):
+        return f"Sino-Korean reading of {written}"
+    if word in CONVENTIONS and any(form in forms for forms in CONVENTIONS[word]):
+        return f"the lists' usual translation of {written}"
+    for meaning in meanings_of(word):
+        joined = "".join(meaning)
+        if form == joined:
+            return f"CC-CEDICT {written}: {' '.join(meaning)}"
+        if form in inflections(joined):
+            return f"CC-CEDICT {written}: {' '.join(meaning)} → {form}"
+        if form in meaning:
+            return f"CC-CEDICT {written}: {' '.join(meaning)}"
+    return f"read from {written}"

@@ -12,10 +12,11 @@ from functools import cache
 
 from pypinyin import Style
 
+from watchkeeper.match.han import han_company_words
 from watchkeeper.match.hangul import TokenForms
 from watchkeeper.match.normalize import SERVANT_ARTICLES, name_tokens
 from watchkeeper.match.phonetic import skeleton
-from watchkeeper.match.translit import latin_token_forms, script_of
+from watchkeeper.match.translit import latin_token_forms, reads_as_person, script_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +105,15 @@ def is_patronymic(form: str) -> bool:
     return len(form) >= 6 and _PATRONYMIC.search(form) is not None
 
 
-def _original_texts(tokens: list[str]) -> list[str]:
-    """The written text behind each Latin token (a Hangul word gives one per syllable)."""
+def _original_texts(tokens: list[str], schema: str | None) -> list[str]:
+    """The written text behind each Latin token: a Hangul word or a person's name in Han
+    characters gives one per syllable, a Chinese company name one per word read."""
     out: list[str] = []
     for token in tokens:
         script = script_of(token)
-        if script in ("hangul", "han"):
+        if script == "han" and not reads_as_person(token, schema):
+            out.extend(han_company_words(token))
+        elif script in ("hangul", "han"):
             out.extend(c for c in token if c.isalpha())
         else:
             out.append(token)
@@ -119,14 +123,14 @@ def _original_texts(tokens: list[str]) -> list[str]:
 def comparable(name: str, schema: str | None) -> ComparableName:
     tokens = name_tokens(name, schema)
     forms = [_latin_forms(f) if len(f) == 1 else f for f in latin_token_forms(tokens, schema)]
-    texts = _original_texts(tokens)
+    texts = _original_texts(tokens, schema)
     script = "latin"
     for token in tokens:
         if script_of(token) != "latin":
             script = script_of(token)
             break
-    # Han company names are translated word by word, so token counts differ from the characters;
-    # their tokens are still transliterated ones (typing-error rules for Latin input do not apply).
+    # Tokens read from another script are transliterated ones (typing-error rules for Latin
+    # input do not apply).
     latin = [script_of(text) == "latin" for text in texts]
     if len(texts) != len(forms):
         texts = [f[0] for f in forms]

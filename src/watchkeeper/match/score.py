@@ -48,8 +48,11 @@ class TokenPair:
     query: str
     listed: str
     similarity: float
-    how: str  # exact | spelling | phonetic | joined | variant
+    how: str  # exact | spelling | phonetic | joined | variant | compact
     weight: float
+    #: Why the spelling that matched was there: the reading rule or dictionary entry
+    #: ("Cantonese reading of 陳", "CC-CEDICT 生产: produce → production"); "" for a word as written.
+    reading: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -58,6 +61,7 @@ class TokenPair:
             "similarity": round(self.similarity, 3),
             "how": self.how,
             "weight": round(self.weight, 2),
+            "reading": self.reading,
         }
 
 

@@ -9,15 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
 
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.config import DEFAULT_THRESHOLD
-from watchkeeper.match.countries import country_code, entity_countries
+from watchkeeper.match.countries import country_code
+from watchkeeper.match.evidence import (
+    CEILING_MARGIN,
+    EVIDENCE_BONUS,
+    Feature,
+    apply_features,
+    birth_date_feature,
+    country_feature,
+    query_date,
+)
 from watchkeeper.match.index import ID_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import ComparableName, comparable
 from watchkeeper.match.normalize import names_a_company
+from watchkeeper.match.reading import read_pairs
 from watchkeeper.match.score import (
     CompiledName,
     NameComparison,
@@ -26,7 +34,7 @@ from watchkeeper.match.score import (
     could_alert,
     explain_names,
 )
-from watchkeeper.model import Entity, PartialDate
+from watchkeeper.model import Entity
 
 #: Listed names fully scored per query, after the index has ranked them.
 CANDIDATES_PER_QUERY = 40
@@ -54,12 +62,6 @@ _SCHEMA_ALIASES = {
     "aircraft": "Airplane",
 }
 _IMO_QUERY = re.compile(r"^\s*IMO[\s:#-]*(\d{7})\s*$", re.IGNORECASE)
-# A query's birth date disagreeing with every listed one by more than a year.
-DOB_CONFLICT_FACTOR = 0.70
-DOB_EXACT_BONUS = 0.06
-DOB_YEAR_BONUS = 0.03
-COUNTRY_MISMATCH_FACTOR = 0.93
-COUNTRY_MATCH_BONUS = 0.02
 WEAK_ALIAS_FACTOR = 0.92
 LONE_WEAK_ALIAS_FACTOR = 0.75
 
@@ -117,24 +119,11 @@ def check_query(query: ScreeningQuery) -> None:
     """
     if not (query.name or "").strip() and not (query.identifier or "").strip():
         raise InvalidInput("nothing to screen: give a name or an identifier")
-    if query.birth_date and _query_dates(query.birth_date) is None:
+    if query.birth_date and query_date(query.birth_date) is None:
         raise InvalidInput(f"dob {query.birth_date!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     if query.country and country_code(query.country) is None:
         raise InvalidInput(f"country {query.country!r} is not a country name or ISO code")
     query_schema(query.schema)
-
-
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """One piece of evidence beyond the name, and what it did to the score."""
-
-    name: str  # e.g. dob_exact, dob_conflict, country_mismatch, identifier_match
-    effect: str  # e.g. "+0.06", "×0.70", "=1.0"
-    query: str
-    listed: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"feature": self.name, "effect": self.effect, "query": self.query, "listed": self.listed}
 
 
 def token_summary(query: str, listed: str, how: str) -> str:
@@ -190,75 +179,6 @@ class ScreeningMatch:
     @property
     def source(self) -> str:
         return self.entity.source
-
-
-@lru_cache(maxsize=4096)
-def _query_dates(value: str | None) -> PartialDate | None:
-    if not value:
-        return None
-    try:
-        return PartialDate(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-def birth_date_feature(query: str | None, listed: tuple[PartialDate, ...]) -> Feature | None:
-    wanted = _query_dates(query)
-    if wanted is None or not listed:
-        return None
-    listed_text = ", ".join(str(d) for d in listed)
-    best = None
-    for candidate in listed:
-        if candidate.end is None and candidate.start == wanted.start and len(wanted.start) == 10:
-            return Feature("dob_exact", f"+{DOB_EXACT_BONUS}", wanted.start, listed_text)
-        low, high = _bounds(candidate)
-        wanted_low, wanted_high = _bounds(wanted)
-        if wanted_low <= high and wanted_high >= low:
-            best = best or Feature("dob_year", f"+{DOB_YEAR_BONUS}", wanted.start, listed_text)
-        elif _years_apart(wanted, low, high) <= 1:
-            best = best or Feature("dob_near", "+0", wanted.start, listed_text)
-    return best or Feature("dob_conflict", f"×{DOB_CONFLICT_FACTOR}", wanted.start, listed_text)
-
-
-@lru_cache(maxsize=65536)
-def _bounds(value: PartialDate) -> tuple[date, date]:
-    """First and last day a partial date can mean (cached: listed dates recur across queries)."""
-    return value.earliest(), value.latest()
-
-
-def _years_apart(wanted: PartialDate, low: date, high: date) -> int:
-    if wanted.latest() < low:
-        return low.year - wanted.latest().year
-    return wanted.earliest().year - high.year
-
-
-def country_feature(query: str | None, entity: Entity, codes: frozenset[str] | None = None) -> Feature | None:
-    """Country evidence; `codes` are the entity's country codes when already known (the index keeps them)."""
-    if not query:
-        return None
-    wanted = country_code(query)
-    if codes is None:
-        codes = entity_countries(entity)
-    if wanted is None or not codes:
-        return None
-    if wanted in codes:
-        return Feature("country_match", f"+{COUNTRY_MATCH_BONUS}", wanted, ", ".join(sorted(codes)))
-    return Feature("country_mismatch", f"×{COUNTRY_MISMATCH_FACTOR}", wanted, ", ".join(sorted(codes)))
-
-
-#: The most evidence can add to a name score (bonuses count from a score of 0.5), and a margin
-#: for the rounding of the final score to 4 places: a name below the ceiling never alerts.
-EVIDENCE_BONUS = DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
-CEILING_MARGIN = 0.001
-
-
-def apply_features(score: float, features: list[Feature]) -> float:
-    for feature in features:
-        if feature.effect.startswith("×"):
-            score *= float(feature.effect[1:])
-        elif feature.effect.startswith("+"):
-            score += float(feature.effect[1:]) if score >= 0.5 else 0.0
-    return min(score, 1.0)
 
 
 class Screener:
@@ -374,7 +294,7 @@ class Screener:
             listed_name=listed.original,
             listed_strength="strong" if strong else "weak",
             name_score=comparison.score,
-            tokens=comparison.pairs,
+            tokens=read_pairs(prepared, listed, comparison.pairs),
             unmatched_query=comparison.unmatched_query,
             unmatched_listed=comparison.unmatched_listed,
             features=tuple(features),

@@ -228,6 +228,12 @@ def arabic_word(word: str) -> TokenForms:
 # -- everything --------------------------------------------------------------
 
 
+def reads_as_person(han: str, schema: str | None) -> bool:
+    """A name in Han characters read character by character as a person's (陳大文), not word by
+    word as a company's: a person, or an untyped name of up to four characters."""
+    return schema == "Person" or (schema is None and len(han) <= 4)
+
+
 def latin_token_forms(tokens: list[str], schema: str | None) -> list[TokenForms]:
     """Each folded token as its Latin spellings; non-Latin tokens transliterated."""
     out: list[TokenForms] = []
@@ -238,7 +244,7 @@ def latin_token_forms(tokens: list[str], schema: str | None) -> list[TokenForms]
         elif script == "hangul":
             out.extend(hangul_word(token))
         elif script == "han":
-            if schema == "Person" or (schema is None and len(token) <= 4):
+            if reads_as_person(token, schema):
                 out.extend(han_person(token))
             else:
                 out.extend(han_company(token))

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from watchkeeper.match.evidence import EVIDENCE_BONUS
 from watchkeeper.match.index import ID_PROPERTIES, NAME_PROPERTIES, NameIndex, normalize_identifier
 from watchkeeper.match.names import comparable
 from watchkeeper.match.score import CompiledName, explain_names, name_score
 from watchkeeper.match.screener import (
     COMPATIBLE,
-    EVIDENCE_BONUS,
     Screener,
     ScreeningMatch,
     ScreeningQuery,
