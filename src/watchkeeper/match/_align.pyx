@@ -22,13 +22,14 @@ from watchkeeper.match._distance cimport (
     SPELLING,
     VARIANT,
     _compact,
+    _variants,
+    variant_pattern,
     _mask,
     _similarity,
 )
 
 from watchkeeper.match._distance import allowed_edits, compact_similarity, similarity
 from watchkeeper.match.names import chinese_syllables
-from watchkeeper.match.phonetic import VOWEL_BASE, variant_pattern
 
 #: Token pairs less similar than this are never aligned.
 cdef double TOKEN_FLOOR = 0.6
@@ -45,7 +46,6 @@ cdef Py_ssize_t SHORT_WORD = 5
 HOW_NAMES = ("exact", "spelling", "phonetic", "joined", "variant")
 #: Similarity of two spellings of one name that differ in how they write its vowels.
 cdef double VARIANT_SIMILARITY = 0.9
-cdef int VOWEL = VOWEL_BASE
 
 
 cdef tuple _joined_forms(tuple a, tuple b):
@@ -75,6 +75,7 @@ cdef class _Tokens:
     cdef Py_ssize_t *first_mask  # where each token's forms start in `masks`
     cdef Py_UCS4 *initial  # first letter of each token's first spelling
     cdef Py_ssize_t *length  # length of each token's first spelling
+    cdef Py_ssize_t *pattern_length  # length of each token's vowel-variant pattern (0: none)
     cdef Py_ssize_t n
 
     def __cinit__(self, tuple tokens):
@@ -87,12 +88,14 @@ cdef class _Tokens:
         self.first_mask = <Py_ssize_t *> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
         self.initial = <Py_UCS4 *> PyMem_Malloc((self.n + 1) * sizeof(Py_UCS4))
         self.length = <Py_ssize_t *> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
+        self.pattern_length = <Py_ssize_t *> PyMem_Malloc((self.n + 1) * sizeof(Py_ssize_t))
         if (
             self.latin == NULL
             or self.optional == NULL
             or self.first_mask == NULL
             or self.initial == NULL
             or self.length == NULL
+            or self.pattern_length == NULL
         ):
             raise MemoryError()
         for i in range(self.n):
@@ -105,7 +108,9 @@ cdef class _Tokens:
             self.first_mask[i] = total
             total += len(token.forms)
             first = token.forms[0] if token.forms else ""
-            self.patterns.append(variant_pattern(first) if token.latin and first else "")
+            pattern = variant_pattern(first) if token.latin and first else ""
+            self.patterns.append(pattern)
+            self.pattern_length[i] = len(pattern)
             self.length[i] = len(first)
             self.initial[i] = first[0] if first else 0
         self.first_mask[self.n] = total
@@ -124,6 +129,7 @@ cdef class _Tokens:
         PyMem_Free(self.masks)
         PyMem_Free(self.initial)
         PyMem_Free(self.length)
+        PyMem_Free(self.pattern_length)
 
 
 cdef class CompiledName:
@@ -134,7 +140,8 @@ cdef class CompiledName:
     cdef _Tokens tokens
     cdef double *weights
     cdef str compact
-    cdef bint latin_written, vessel, organization, syllabic, person
+    cdef bint latin_written, vessel, organization, person
+    cdef int syllabic
 
     def __cinit__(self, object name, object weights):
         cdef Py_ssize_t i
@@ -151,7 +158,7 @@ cdef class CompiledName:
         self.latin_written = name.latin_written
         self.vessel = name.schema == "Vessel"
         self.organization = name.schema in ("Organization", "Company")
-        self.syllabic = chinese_syllables(name)
+        self.syllabic = -1  # made on first use (`_syllabic`)
         self.person = name.schema == "Person"
 
     def __dealloc__(self):
@@ -159,23 +166,6 @@ cdef class CompiledName:
 
     def __reduce__(self):
         return (CompiledName, (self.name, tuple([self.weights[i] for i in range(self.tokens.n)])))
-
-
-cdef bint _variants(str a, str b):
-    """Spellings whose consonants agree and whose vowels could be the same (phonetic.py's
-    `variant_patterns_agree`, compiled)."""
-    cdef Py_ssize_t k, n = len(a)
-    cdef int x, y
-    if n == 0 or n != len(b):
-        return False
-    for k in range(n):
-        x = <int> (<Py_UCS4> a[k])
-        y = <int> (<Py_UCS4> b[k])
-        if x == y:
-            continue
-        if x < VOWEL or y < VOWEL or not ((x - VOWEL) & (y - VOWEL)):
-            return False
-    return True
 
 
 cdef bint _may_join(_Tokens side, Py_ssize_t a, _Tokens other_side, Py_ssize_t other) except -1:
@@ -238,7 +228,12 @@ cdef Py_ssize_t _candidates(_Tokens q, _Tokens l, Candidate **out) except -1:
                     q.latin[i] and l.latin[j],
                     &how,
                 )
-                if sim < VARIANT_SIMILARITY and _variants(q.patterns[i], l.patterns[j]):
+                if (
+                    sim < VARIANT_SIMILARITY
+                    and q.pattern_length[i] != 0
+                    and q.pattern_length[i] == l.pattern_length[j]
+                    and _variants(q.patterns[i], l.patterns[j])
+                ):
                     sim = VARIANT_SIMILARITY
                     how = VARIANT
                 if sim >= TOKEN_FLOOR:
@@ -328,6 +323,13 @@ cdef bint _one_word_partial(_Tokens q, _Tokens l):
             required += 1
             only = j
     return required > 1 or (required == 1 and l.length[only] <= SHORT_WORD)
+
+
+cdef bint _syllabic(CompiledName name):
+    """A name written as Chinese syllables (names.chinese_syllables), found out once."""
+    if name.syllabic < 0:
+        name.syllabic = 1 if chinese_syllables(name.name) else 0
+    return name.syllabic == 1
 
 
 cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair_type, object comparison_type):
@@ -421,7 +423,7 @@ cdef object _compare(CompiledName qn, CompiledName ln, bint explain, object pair
             1.0
             if ln.vessel
             or (qn.organization and _one_word_partial(q, l))
-            or (qn.syllabic and ln.syllabic and not (used_l[0] and used_l[nl - 1]))
+            or (not (used_l[0] and used_l[nl - 1]) and _syllabic(qn) and _syllabic(ln))
             else LISTED_COVERAGE_POWER
         )
         score = q_cov * c_pow(l_cov, power)

@@ -21,3 +21,5 @@ cdef double _similarity(
     int *how,
 ) except -1.0
 cdef double _compact(str a, str b, bint both_latin, Py_ssize_t nq, Py_ssize_t nl) except -1.0
+cpdef str variant_pattern(str token)
+cdef bint _variants(str a, str b)

@@ -240,3 +240,128 @@ def compact_similarity(object query, object listed):
         len(query.tokens),
         len(listed.tokens),
     )
+
+
+# -- vowel variants of one name (phonetic.py says why) -------------------------------------
+
+cdef int _A = 1, _I = 2, _U = 4, _AY = 8, _AW = 16
+#: A vowel is written as one character from here (its set of Arabic vowels added): never a letter.
+VOWEL_BASE = 0x100
+cdef int VOWEL = 0x100
+
+
+cdef inline bint _is_vowel(Py_UCS4 c):
+    return c == u'a' or c == u'e' or c == u'i' or c == u'o' or c == u'u'
+
+
+cdef int _pair_vowels(Py_UCS4 a, Py_UCS4 b):
+    """The Arabic vowels a two-letter spelling stands for, 0 when it is not one."""
+    if a == b and (a == u'a'):
+        return _A
+    if a == b and (a == u'e' or a == u'i'):
+        return _I
+    if a == b and (a == u'o' or a == u'u'):
+        return _U
+    if a == u'o' and b == u'u':
+        return _U | _AW
+    if a == u'a' and (b == u'u' or b == u'w'):
+        return _AW
+    if a == u'o' and b == u'w':
+        return _AW | _U
+    if (a == u'a' or a == u'e') and (b == u'y' or b == u'i'):
+        return _AY
+    return 0
+
+
+cdef int _one_vowel(Py_UCS4 a):
+    if a == u'a':
+        return _A
+    if a == u'e':
+        return _A | _I
+    if a == u'i':
+        return _I
+    if a == u'o' or a == u'u':
+        return _U
+    return 0
+
+
+#: Patterns made, by spelling: the same few thousand name words recur in every list and query.
+cdef dict _PATTERNS = {}
+#: The memo is cleared when it holds this many (a list of a million synthetic names).
+cdef Py_ssize_t MAX_PATTERNS = 1 << 20
+
+
+cpdef str variant_pattern(str token):
+    """The token's consonants, and its vowels as the Arabic vowels they may stand for ("" for a
+    token too short to tell). A final h after a vowel is dropped (Zayniyah / Zeiniye), doubled
+    letters are one (Hussein / Husein), and dj, ph, dh, th are j, f, d, t (Djamel / Jamel)."""
+    cdef object found = _PATTERNS.get(token)
+    if found is not None:
+        return <str> found
+    if len(_PATTERNS) >= MAX_PATTERNS:
+        _PATTERNS.clear()
+    found = _make_pattern(token)
+    _PATTERNS[token] = found
+    return <str> found
+
+
+cdef str _make_pattern(str token):
+    cdef str text = token.replace("dj", "j").replace("ph", "f").replace("dh", "d").replace("th", "t")
+    cdef Py_ssize_t n = len(text), i = 0, consonants = 0
+    cdef Py_UCS4 c, nxt, after
+    cdef int vowels
+    cdef list letters = []
+    cdef list out = []
+    if n > 2 and text[n - 1] == u'h' and _is_vowel(text[n - 2]):
+        n -= 1
+    for i in range(n):
+        c = text[i]
+        if not letters or letters[len(letters) - 1] != c:
+            letters.append(c)
+    n = len(letters)
+    i = 0
+    while i < n:
+        c = letters[i]
+        if i + 1 < n:
+            nxt = letters[i + 1]
+            vowels = _pair_vowels(c, nxt) if _is_vowel(c) else 0
+            # y and w are consonants before a vowel (Ziyad, Awad), vowels after one (Zayd).
+            if vowels and (nxt == u'y' or nxt == u'w') and i + 2 < n and _is_vowel(letters[i + 2]):
+                vowels = 0
+            if vowels:
+                out.append(chr(VOWEL + vowels))
+                i += 2
+                continue
+        vowels = _one_vowel(c)
+        if vowels:
+            out.append(chr(VOWEL + vowels))
+        else:
+            out.append(c)
+            consonants += 1
+        i += 1
+    # Three letters are too few to tell a variant from another name (Ali / Eli; Ben / Bin are
+    # particles with their own spellings); Ouni / Auni is the shortest kept.
+    if consonants and len(out) >= 3 and len(token) >= 4:
+        return "".join(out)
+    return ""
+
+
+cdef bint _variants(str a, str b):
+    """Same consonants in the same places, and each vowel of one could be the vowel of the other."""
+    cdef Py_ssize_t k, n = len(a)
+    cdef int x, y
+    if n == 0 or n != len(b):
+        return False
+    for k in range(n):
+        x = <int> (<Py_UCS4> a[k])
+        y = <int> (<Py_UCS4> b[k])
+        if x == y:
+            continue
+        if x < VOWEL or y < VOWEL or not ((x - VOWEL) & (y - VOWEL)):
+            return False
+    return True
+
+
+def variant_patterns_agree(str a, str b):
+    """Whether two patterns (`variant_pattern`) are spellings of one name."""
+    return _variants(a, b)

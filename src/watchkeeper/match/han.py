@@ -213,8 +213,10 @@ _NOUN_ENDINGS = ("ment", "al", "ion", "ure", "er", "or", "ct", "ce", "ship", "po
 MEMO_LIMIT = 2_000_000
 
 
-#: A company name read: its tokens, and the word each token was read from (as written).
-CompanyReading = tuple[tuple[TokenForms, ...], tuple[str, ...]]
+#: A company name read: its tokens, the word each token was read from (as written), and where
+#: each spelling of each token comes from (`form_origin`, worked out while the dictionary is
+#: loaded, so explaining a match never loads it).
+CompanyReading = tuple[tuple[TokenForms, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 
 def han_company(text: str) -> tuple[TokenForms, ...]:
@@ -225,6 +227,16 @@ def han_company(text: str) -> tuple[TokenForms, ...]:
 def han_company_words(text: str) -> tuple[str, ...]:
     """The word each token of `han_company(text)` was read from, as written (鴻祥, 生产)."""
     return _company(text)[1]
+
+
+def han_spelling_origin(text: str, word: str, form: str) -> str:
+    """Where the spelling `form` of the word `word` of the company name `text` comes from
+    ("pinyin of 大连", "CC-CEDICT 生产: produce → production"); "" when it is not one of them."""
+    tokens, words, origins = _company(text)
+    for forms, written, found in zip(tokens, words, origins, strict=True):
+        if written == word and form in forms:
+            return found[forms.index(form)]
+    return ""
 
 
 @lru_cache(maxsize=4096)
@@ -258,9 +270,13 @@ def _memo() -> dict[str, CompanyReading]:
         with _memo_file().open(encoding="utf-8") as handle:
             for line in handle:
                 try:
-                    text, tokens, words = json.loads(line)
-                    if len(tokens) == len(words):
-                        found[text] = (tuple(tuple(t) for t in tokens), tuple(words))
+                    text, tokens, words, origins = json.loads(line)
+                    if len(tokens) == len(words) == len(origins):
+                        found[text] = (
+                            tuple(tuple(t) for t in tokens),
+                            tuple(words),
+                            tuple(tuple(o) for o in origins),
+                        )
                 except (ValueError, TypeError):
                     continue  # a line cut short by a process that stopped mid-write
     except OSError:
@@ -324,7 +340,11 @@ def _read_company(text: str) -> CompanyReading:
             if forms:
                 tokens.append(forms)
                 texts.append(written)
-    return tuple(tokens), tuple(texts)
+    origins = tuple(
+        tuple(form_origin(written, form) for form in forms)
+        for forms, written in zip(tokens, texts, strict=True)
+    )
+    return tuple(tokens), tuple(texts), origins
 
 
 def _means_legal_form(word: str) -> bool:

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-
-from pypinyin import Style
 
 from watchkeeper.match.han import han_company_words
 from watchkeeper.match.hangul import TokenForms
@@ -160,19 +157,34 @@ def comparable(name: str, schema: str | None) -> ComparableName:
     )
 
 
-@cache
-def _pinyin_syllables() -> frozenset[str]:
-    from pypinyin.pinyin_dict import pinyin_dict  # noqa: PLC0415
-    from pypinyin.style import convert  # noqa: PLC0415
-
-    return frozenset(
-        convert(reading, Style.NORMAL, strict=False)
-        for found in pinyin_dict.values()
-        for reading in found.split(",")
-    )
+#: The syllables of Mandarin in pinyin without tones (from pypinyin's table; the
+#: interjections m, n, ng, hm, hng left out): a name made only of these is read as Chinese.
+PINYIN_SYLLABLES = frozenset(
+    """
+    a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu
+    ca cai can cang cao ce cei cen ceng cha chai chan chang chao che chen cheng chi chong chou
+    chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang
+    dao de dei den deng di dia dian diao die din ding diu dong dou du duan dui dun duo e ei en
+    eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou
+    gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai
+    huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai
+    kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao
+    le lei len leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve
+    ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang
+    nao ne nei nen neng ni nia nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve
+    o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang
+    qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan
+    rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi
+    shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan
+    tang tao te tei teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei
+    wen weng wo wong wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan
+    yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha
+    zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui
+    zhun zhuo zi zong zou zu zuan zui zun zuo
+    """.split()
+)
 
 
 def chinese_syllables(name: ComparableName) -> bool:
     """A name written as Chinese syllables (Guo Ping CHEN, 梁玉): each one is part of the name."""
-    syllables = _pinyin_syllables()
-    return len(name.tokens) >= 2 and all(t.forms[0] in syllables for t in name.tokens)
+    return len(name.tokens) >= 2 and all(t.forms[0] in PINYIN_SYLLABLES for t in name.tokens)

@@ -9,12 +9,10 @@ matches that are shown, from the tokens' own spellings: nothing is stored in the
 
 from __future__ import annotations
 
-import dataclasses
-
 from rapidfuzz.distance import OSA
 
 from watchkeeper.match.cantonese import char_readings
-from watchkeeper.match.han import form_origin
+from watchkeeper.match.han import han_spelling_origin
 from watchkeeper.match.names import PARTICLES, ComparableName, NameToken, servant_article
 from watchkeeper.match.phonetic import skeleton
 from watchkeeper.match.score import TokenPair
@@ -27,10 +25,15 @@ def read_pairs(
     query: ComparableName, listed: ComparableName, pairs: tuple[TokenPair, ...]
 ) -> tuple[TokenPair, ...]:
     """The pairs with their `reading` filled in."""
-    return tuple(dataclasses.replace(pair, reading=pair_reading(query, listed, pair)) for pair in pairs)
+    return tuple(
+        TokenPair(p.query, p.listed, p.similarity, p.how, p.weight, pair_reading(query, listed, p))
+        for p in pairs
+    )
 
 
 def pair_reading(query: ComparableName, listed: ComparableName, pair: TokenPair) -> str:
+    if pair.how == "exact" and pair.query == pair.listed:
+        return ""  # the same word, as written on both sides
     if pair.how == "compact":
         return "the same letters written together or apart"
     asked = _tokens(query, pair.query)
@@ -90,7 +93,7 @@ def _origin(name: ComparableName, token: NameToken, form: str) -> str:
     if script == "han":
         han = "".join(c for c in name.original if script_of(c) == "han")
         if not reads_as_person(han, name.schema):
-            return form_origin(token.text, form)
+            return han_spelling_origin(han, token.text, form)
         if form in char_readings(token.text):
             return f"Cantonese reading of {token.text}"
         return f"pinyin of {token.text}" if form == token.forms[0] else f"Sino-Korean reading of {token.text}"

@@ -221,6 +221,8 @@ class Screener:
                     sources is None or entity.source in sources
                 ):
                     results[position] = self._identifier_match(query, entity, identifier)
+        prepared: ComparableName | None = None
+        matched_names: dict[str, ComparableName] = {}
         if query.name and not imo_only:
             prepared = comparable(query.name, schema)
             weights = [self.index.weight(t) for t in prepared.tokens]
@@ -242,14 +244,29 @@ class Screener:
                     continue
                 comparison = explain_names(compiled, listed_names[position])
                 match = self.score_listed_name(
-                    query, prepared, listed.name, listed.strong, entity, weights, listed.weights, comparison
+                    query,
+                    prepared,
+                    listed.name,
+                    listed.strong,
+                    entity,
+                    weights,
+                    listed.weights,
+                    comparison,
+                    with_readings=False,
                 )
                 if held is None or match.score > held.score:
                     results[listed.entity] = match
+                    matched_names[entity.id] = listed.name
         ranked = sorted(
             (m for m in results.values() if m.score >= floor), key=lambda m: (-m.score, m.entity.id)
-        )
-        return ranked[:limit]
+        )[:limit]
+        if prepared is None:
+            return ranked
+        # How each spelling was read is worked out for the matches returned only.
+        return [
+            _with_readings(m, prepared, matched_names[m.entity.id]) if m.entity.id in matched_names else m
+            for m in ranked
+        ]
 
     def score_listed_name(
         self,
@@ -261,6 +278,8 @@ class Screener:
         query_weights: Sequence[float] | None = None,
         listed_weights: Sequence[float] | None = None,
         comparison: NameComparison | None = None,
+        *,
+        with_readings: bool = True,
     ) -> ScreeningMatch:
         """Score one listed name of an entity against a prepared query, with the evidence."""
         weight = self.index.weight
@@ -294,7 +313,7 @@ class Screener:
             listed_name=listed.original,
             listed_strength="strong" if strong else "weak",
             name_score=comparison.score,
-            tokens=read_pairs(prepared, listed, comparison.pairs),
+            tokens=read_pairs(prepared, listed, comparison.pairs) if with_readings else comparison.pairs,
             unmatched_query=comparison.unmatched_query,
             unmatched_listed=comparison.unmatched_listed,
             features=tuple(features),
@@ -320,3 +339,18 @@ class Screener:
             features=(feature,),
         )
         return ScreeningMatch(entity, 1.0, explanation)
+
+
+def _with_readings(match: ScreeningMatch, query: ComparableName, listed: ComparableName) -> ScreeningMatch:
+    was = match.explanation
+    explanation = MatchExplanation(
+        was.query_name,
+        was.listed_name,
+        was.listed_strength,
+        was.name_score,
+        read_pairs(query, listed, was.tokens),
+        was.unmatched_query,
+        was.unmatched_listed,
+        was.features,
+    )
+    return ScreeningMatch(match.entity, match.score, explanation)
