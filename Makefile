@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 ## run: create .venv, install, load the bundled lists into ./var (or $WATCHKEEPER_HOME) and report
 run: $(STAMP)
+	$(BIN)/watchkeeper db upgrade
 	$(BIN)/watchkeeper run
 
 ## test: the whole test suite (reads ../shared/data where present), then lint and types

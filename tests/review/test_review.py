@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_resc
 from watchkeeper.sources import parse_list
 from watchkeeper.store import SqliteStore
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.db import connect
 from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.review_records import Customer, finding
 
@@ -156,7 +156,7 @@ def test_delisted_entities_close_their_open_alerts_with_the_version(
 
 
 def test_audit_chain_finds_edited_and_deleted_rows(tmp_path: Path) -> None:
-    db = sqlite3.connect(tmp_path / "audit.sqlite", isolation_level=None)
+    db = connect(tmp_path / "audit.sqlite")  # a store file: its migrations make the audit table
     log = AuditLog(db)
     for number in range(5):
         log.append("alice", "alert.decide", f"alert:{number}", {"outcome": "false_positive"})

@@ -23,18 +23,6 @@ from pathlib import Path
 from watchkeeper.errors import InvalidInput
 from watchkeeper.spreadsheet import safe_row
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS audit (
-    seq INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
-);
-"""
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "actor", "action", "subject", "detail", "prev_hash", "hash")
 
@@ -101,11 +89,9 @@ class AuditReport:
 class AuditLog:
     """The audit table of one SQLite connection; callers append inside their own transactions."""
 
-    def __init__(self, db: sqlite3.Connection, *, create: bool = True) -> None:
-        # Create the table here, outside any transaction: executescript would commit one.
+    def __init__(self, db: sqlite3.Connection) -> None:
+        # The table is made by the store's migrations (`migrations.py`) when it is opened.
         self.db = db
-        if create:
-            self.db.executescript(_DDL)
 
     def append(
         self, actor: str, action: str, subject: str, detail: dict[str, object] | None = None

@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from watchkeeper.store.migrations import upgrade
 
-def connect(path: Path | str, ddl: str, *, create: bool = True) -> sqlite3.Connection:
+
+def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), usable from any thread.
 
     With `create`, the file is put in WAL mode (readers go on while one writer writes) and the
-    store's tables are created. A server's per-thread connections pass `create=False`: schema
-    statements take locks that a burst of new threads would wait on.
+    migrations it lacks are applied (`migrations.py`). A server's per-thread connections pass
+    `create=False`: schema statements take locks that a burst of new threads would wait on.
     """
     text = str(path)
     if text != ":memory:":
@@ -22,8 +24,7 @@ def connect(path: Path | str, ddl: str, *, create: bool = True) -> sqlite3.Conne
     if create:
         if text != ":memory:":
             db.execute("PRAGMA journal_mode = WAL")
-        # executescript commits on its own, so the idempotent DDL runs outside a transaction.
-        db.executescript(ddl)
+        upgrade(db, text)
     return db
 
 
@@ -37,11 +38,3 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-
-
-def add_missing_columns(db: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    """Columns added to a table after stores were written: added in place, rows kept (NULL)."""
-    present = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
-    for name, declaration in columns.items():
-        if name not in present:
-            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")

@@ -29,7 +29,6 @@ from watchkeeper.store.review_records import (
     RecordOutcome,
     RunRecord,
 )
-from watchkeeper.store.review_schema import REVIEW_DDL
 
 
 def _now() -> str:
@@ -41,8 +40,8 @@ class ReviewStore(AlertDecisions):
         self, path: Path | str, *, four_eyes: bool | Iterable[str] = False, create: bool = True
     ) -> None:
         self.path = str(path)
-        self.db = connect(path, REVIEW_DDL, create=create)
-        self.audit = AuditLog(self.db, create=create)
+        self.db = connect(path, create=create)
+        self.audit = AuditLog(self.db)
         #: The outcomes a second user must confirm (True: all that four-eyes can cover).
         self.four_eyes: frozenset[str] = (
             frozenset(FOUR_EYES_OUTCOMES if four_eyes else ())

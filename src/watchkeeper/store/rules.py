@@ -22,26 +22,14 @@ from watchkeeper.rules.book import (
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.db import connect, transaction
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS rule_file (
-    kind TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    loaded_at TEXT NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (kind, seq),
-    UNIQUE (kind, sha256)
-);
-"""
 _COLUMNS = "kind, seq, name, sha256, loaded_at, text"
 
 
 class RuleStore:
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = str(path)
-        self._db = connect(path, _DDL, create=create)
-        self._audit = AuditLog(self._db, create=create)  # its table is created now, never inside an import
+        self._db = connect(path, create=create)
+        self._audit = AuditLog(self._db)
 
     def close(self) -> None:
         self._db.close()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from watchkeeper.errors import InvalidInput, NotFound
 from watchkeeper.store.audit import AuditLog
-from watchkeeper.store.db import add_missing_columns, connect, transaction
+from watchkeeper.store.db import connect, transaction
 
 #: Each scope may do what the ones before it may: `read` screens (and records new customers),
 #: `write` also changes stored customers, `admin` also loads lists.
@@ -42,34 +42,6 @@ TOKEN_PREFIX = "wk"
 PREFIX_SECRET_LETTERS = 4
 #: How often the last-used time of a key is written (a write per request would contend with imports).
 LAST_USED_EVERY = timedelta(seconds=60)
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS api_key (
-    key_id TEXT PRIMARY KEY,
-    token_sha256 TEXT NOT NULL UNIQUE,
-    scope TEXT NOT NULL,
-    label TEXT NOT NULL,
-    owner TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS batch_job (
-    id TEXT PRIMARY KEY,
-    state TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    lists TEXT NOT NULL,
-    threshold REAL NOT NULL,
-    total_rows INTEGER NOT NULL,
-    done_rows INTEGER NOT NULL,
-    alerts INTEGER NOT NULL,
-    errors INTEGER NOT NULL,
-    message TEXT NOT NULL,
-    folder TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS batch_job_by_state ON batch_job (state, created_at);
-"""
 
 
 def _now() -> str:
@@ -183,12 +155,8 @@ class ServiceStore:
 
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = str(path)
-        self._db = connect(path, _DDL, create=create)
-        if create:
-            add_missing_columns(
-                self._db, "api_key", {"expires_at": "TEXT", "last_used_at": "TEXT", "prefix": "TEXT"}
-            )
-        self.audit = AuditLog(self._db, create=create)
+        self._db = connect(path, create=create)
+        self.audit = AuditLog(self._db)
 
     def close(self) -> None:
         self._db.close()

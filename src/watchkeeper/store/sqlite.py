@@ -22,7 +22,7 @@ from watchkeeper.sources.base import ListSnapshot, PendingEntity, paused_gc
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK, ImportResult, ListDiff, ListingAnswer
 from watchkeeper.store.db import connect, transaction
-from watchkeeper.store.list_schema import LIST_DDL, SCHEMA_VERSION, VERSION_COLUMNS, version_from_row
+from watchkeeper.store.list_schema import SCHEMA_VERSION, VERSION_COLUMNS, version_from_row
 
 
 class SqliteStore:
@@ -33,10 +33,10 @@ class SqliteStore:
         thread with `create=False`: no schema statements, which take locks that would make
         a burst of new threads wait on each other."""
         self.path = str(path)
-        self._db = connect(path, LIST_DDL, create=create)
+        self._db = connect(path, create=create)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._audit = AuditLog(self._db, create=create)  # its table is created now, never inside an import
+        self._audit = AuditLog(self._db)
         if not create:
             return
         with self._transaction():

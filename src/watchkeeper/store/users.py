@@ -28,7 +28,7 @@ from pathlib import Path
 
 from watchkeeper.errors import InvalidInput, NotFound, WatchkeeperError
 from watchkeeper.store.audit import AuditLog
-from watchkeeper.store.db import add_missing_columns, connect, transaction
+from watchkeeper.store.db import connect, transaction
 
 ROLES = ("analyst", "supervisor", "admin")
 #: What each role may do beyond the one before it.
@@ -45,29 +45,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 _SCRYPT = {"n": 2**17, "r": 8, "p": 1}
 _SCRYPT_MAXMEM = 256 * 1024 * 1024
 MIN_PASSWORD = 10
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS app_user (
-    username TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    disabled INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS app_session (
-    token_sha256 TEXT PRIMARY KEY,
-    username TEXT NOT NULL REFERENCES app_user (username),
-    csrf TEXT NOT NULL,
-    expires_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS login_failure (
-    at TEXT NOT NULL,
-    username TEXT NOT NULL,
-    address TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS login_failure_by_user ON login_failure (username, at);
-CREATE INDEX IF NOT EXISTS login_failure_by_address ON login_failure (address, at);
-"""
 
 
 class LoginThrottled(WatchkeeperError):
@@ -140,10 +117,8 @@ class UserStore:
         absolute_seconds: int = SESSION_HOURS * 3600,
     ) -> None:
         self.path = str(path)
-        self.db = connect(path, _DDL, create=create)
-        if create:
-            add_missing_columns(self.db, "app_session", {"created_at": "TEXT", "last_seen_at": "TEXT"})
-        self.audit = AuditLog(self.db, create=create)
+        self.db = connect(path, create=create)
+        self.audit = AuditLog(self.db)
         self.idle_seconds = idle_seconds
         self.absolute_seconds = absolute_seconds
 
