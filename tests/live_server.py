@@ -31,6 +31,8 @@ class LiveServer:
 
     home: Path
     env: dict[str, str] = field(default_factory=dict)
+    #: Further `serve` options, e.g. ("--workers", "2").
+    args: tuple[str, ...] = ()
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
@@ -47,7 +49,7 @@ class LiveServer:
         env = {**os.environ, "WATCHKEEPER_HOME": str(self.home), **self.env}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "watchkeeper", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "watchkeeper", "serve", "--port", str(self.port), *self.args],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

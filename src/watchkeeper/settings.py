@@ -57,6 +57,8 @@ class Settings:
     max_download_bytes: int = 1 << 30
     #: Indexes of past list versions (`as_of` requests) kept in memory, each the size of a whole index.
     as_of_indexes: int = 2
+    #: How often each API worker looks for list or rule versions loaded by another process.
+    reload_poll_seconds: float = 1.0
 
     @property
     def store_path(self) -> Path:
@@ -95,6 +97,7 @@ class Settings:
             as_of_indexes=int(env.get("WATCHKEEPER_AS_OF_INDEXES", "2")),
             max_download_bytes=int(env.get("WATCHKEEPER_MAX_DOWNLOAD_BYTES", str(1 << 30))),
             retention_days=int(env.get("WATCHKEEPER_RETENTION_DAYS", "30")),
+            reload_poll_seconds=float(env.get("WATCHKEEPER_RELOAD_POLL_SECONDS", "1")),
         )
 
 

@@ -26,7 +26,7 @@ def _store(server: LiveServer) -> SqliteStore:
 
 def test_health_and_readiness_name_the_loaded_lists(server: LiveServer) -> None:
     with server.client() as client:
-        assert client.get("/healthz").json() == {"status": "ok", "detail": "", "lists": []}
+        health = client.get("/healthz").json()
         ready = client.get("/readyz")
     assert ready.status_code == 200
     store = _store(server)
@@ -35,6 +35,12 @@ def test_health_and_readiness_name_the_loaded_lists(server: LiveServer) -> None:
     finally:
         store.close()
     assert sorted(ready.json()["lists"]) == expected
+    # Health names the answering process and its index (several workers: each its own).
+    assert health["status"] == "ok"
+    assert sorted(health["lists"]) == expected
+    assert server.process is not None
+    assert health["worker"] == ready.json()["worker"] == server.process.pid  # one worker: the server
+    assert health["generation"] == 1
 
 
 def test_not_ready_without_lists(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ traceback ever reaches a client.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
 from watchkeeper.api.auth import ReadCaller
-from watchkeeper.api.batch_worker import BatchWorker
+from watchkeeper.api.batch_worker import BatchLeader, BatchWorker
 from watchkeeper.api.batches import batches_router
 from watchkeeper.api.docs import install_docs
 from watchkeeper.api.headers import SecurityHeaders
@@ -155,11 +156,14 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.prepare()
         service.reload()
-        if worker is not None:
-            worker.start()
+        service.watch()
+        # With several worker processes one runs the batch jobs: whichever holds the lock.
+        leader = BatchLeader(settings.home / "batch-worker.lock", worker) if worker is not None else None
+        if leader is not None:
+            leader.start()
         yield
-        if worker is not None:
-            worker.stop()
+        if leader is not None:
+            leader.stop()
         service.close()
 
     app = FastAPI(
@@ -188,8 +192,14 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
 
     @app.get("/healthz", tags=["System"], response_model=StatusResponse)
     def healthz() -> StatusResponse:
-        """The process is up and answering."""
-        return StatusResponse(status="ok")
+        """The process is up and answering (`worker`: its process id, `generation`: its index's)."""
+        loaded = service.lists
+        return StatusResponse(
+            status="ok",
+            worker=os.getpid(),
+            generation=loaded.generation if loaded is not None else 0,
+            lists=[v.label for v in loaded.versions] if loaded is not None else [],
+        )
 
     @app.get(
         "/readyz",
@@ -204,7 +214,12 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             return JSONResponse(
                 StatusResponse(status="not ready", detail="no lists loaded").model_dump(), status_code=503
             )
-        return StatusResponse(status="ready", lists=[v.label for v in loaded.versions])
+        return StatusResponse(
+            status="ready",
+            lists=[v.label for v in loaded.versions],
+            worker=os.getpid(),
+            generation=loaded.generation,
+        )
 
     # -- matching -------------------------------------------------------------
 
@@ -387,3 +402,8 @@ def _plain(exc: Exception) -> str:
         _, _, tail = text.partition(marker)
         text = tail.split("/", 1)[-1] if "/" in tail else tail
     return text
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of `serve --workers N` (settings from the environment)."""
+    return create_app(Settings.from_env())

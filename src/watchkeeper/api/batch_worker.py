@@ -18,8 +18,10 @@ the next one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -29,7 +31,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 from watchkeeper.screen.batch import output_busy
 from watchkeeper.settings import Settings
@@ -230,3 +232,52 @@ class BatchWorker:
             store.update_job(
                 job.id, done_rows=int(state["rows"]), alerts=int(state["alerts"]), errors=int(state["errors"])
             )
+
+
+class BatchLeader:
+    """Runs the batch worker in the one process of a `serve --workers N` group that holds an
+    exclusive lock on a file of the home folder; the others try again every few seconds, so
+    when the holder stops (or dies: the system drops its lock) another takes over, requeueing
+    the job it cut off as a restart does."""
+
+    def __init__(self, lock_path: Path, worker: BatchWorker, retry_seconds: float = 5.0) -> None:
+        self.lock_path = lock_path
+        self.worker = worker
+        self.retry_seconds = retry_seconds
+        self._stop = threading.Event()
+        self._handle: IO[bytes] | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if not self._try_lead():
+            self._thread = threading.Thread(target=self._wait_to_lead, name="batch-leader", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._handle is not None:
+            self.worker.stop()
+            self._handle.close()  # releases the lock
+            self._handle = None
+
+    @property
+    def leading(self) -> bool:
+        return self._handle is not None
+
+    def _try_lead(self) -> bool:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.lock_path.open("ab")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._handle = handle
+        self.worker.start()
+        log.info("this process (%d) runs the batch jobs", os.getpid())
+        return True
+
+    def _wait_to_lead(self) -> None:
+        while not self._stop.wait(self.retry_seconds):
+            if self._try_lead():
+                return

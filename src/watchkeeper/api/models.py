@@ -190,6 +190,9 @@ class StatusResponse(BaseModel):
     status: str
     detail: str = ""
     lists: list[str] = Field(default_factory=list)
+    #: The answering worker process and the generation of its index (several workers: each its own).
+    worker: int | None = None
+    generation: int | None = None
 
 
 class ErrorResponse(BaseModel):

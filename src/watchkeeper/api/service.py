@@ -4,11 +4,17 @@ The screener over the loaded lists is one immutable object behind one
 reference. A list import builds the new screener beside the old one and then
 swaps the reference: a request takes the reference once when it starts, so
 requests in flight finish on the old index and none fails during a reload.
+
+Several worker processes (`serve --workers N`) share the store, each with its own index: a
+watcher thread in each compares the newest list and rule versions in the store with those its
+index was built on (`store_versions`, a cheap read every `reload_poll_seconds`) and reloads
+when another process, or the command line, loaded a new one.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,6 +34,8 @@ from watchkeeper.sources import parse_list
 from watchkeeper.store import ImportResult
 from watchkeeper.store.units import Stores
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class LoadedLists:
@@ -38,6 +46,8 @@ class LoadedLists:
     loaded_at: str
     generation: int
     rules: RuleBook = field(default_factory=RuleBook)
+    #: The store's newest list and rule versions when this index was built (`store_versions`).
+    built_on: tuple[tuple[str, int], ...] = ()
 
     @property
     def sources(self) -> frozenset[str]:
@@ -66,6 +76,7 @@ class ScreeningService:
         self._channels_lock = threading.Lock()
         #: Indexes of past version sets (`as_of` requests), the most recent kept in memory.
         self.past = RecentScreeners(settings.as_of_indexes)
+        self._stop_watching = threading.Event()
 
     # Each thread gets its own stores (own connections): SQLite connections are not shared
     # across threads, and WAL lets readers go on while an import writes.
@@ -84,6 +95,7 @@ class ScreeningService:
             stores.create_all()
 
     def close(self) -> None:
+        self._stop_watching.set()
         with self._opened_lock:
             for handle in self._opened:
                 handle.close()
@@ -104,6 +116,7 @@ class ScreeningService:
         """Build the screener over the newest version of every source, then swap it in."""
         stores = self.stores()
         store = stores.lists
+        built_on = store_versions(stores)  # read first: a version loaded meanwhile is seen next time
         if not store.sources():
             return None
         screener, versions = screener_from_store(
@@ -112,7 +125,12 @@ class ScreeningService:
         book = stores.rules.book()
         self._generation += 1
         loaded = LoadedLists(
-            screener, tuple(versions), datetime.now(UTC).isoformat(timespec="seconds"), self._generation, book
+            screener,
+            tuple(versions),
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            self._generation,
+            book,
+            built_on,
         )
         self._lists = loaded  # one reference assignment: atomic for every reader
         # The index is millions of long-lived objects: left to the collector, every full
@@ -121,6 +139,32 @@ class ScreeningService:
         gc.collect()
         gc.freeze()
         return loaded
+
+    def reload_if_changed(self) -> bool:
+        """Reload when the store holds list or rule versions this index was not built on."""
+        loaded = self._lists
+        if store_versions(self.stores()) == (loaded.built_on if loaded is not None else ()):
+            return False
+        with self._import_lock:
+            loaded = self._lists
+            if store_versions(self.stores()) == (loaded.built_on if loaded is not None else ()):
+                return False  # this process's own import already reloaded
+            self.reload()
+            return True
+
+    def watch(self) -> None:
+        """Start the watcher thread (`reload_if_changed` every `reload_poll_seconds`)."""
+        self._stop_watching.clear()
+        thread = threading.Thread(target=self._watch, name="list-watcher", daemon=True)
+        thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop_watching.wait(self.settings.reload_poll_seconds):
+            try:
+                if self.reload_if_changed():
+                    log.info("lists reloaded: %s", ", ".join(v.label for v in self.require_lists().versions))
+            except Exception:  # a busy or briefly unreadable store: the next round tries again
+                log.exception("list watcher: cannot compare the loaded lists with the store")
 
     def channels(self, loaded: LoadedLists) -> TradeChannels:
         """Payment, vessel and shipment screeners over one generation, built on first use."""
@@ -155,3 +199,11 @@ class ScreeningService:
             )
             self.reload()
             return result
+
+
+def store_versions(stores: Stores) -> tuple[tuple[str, int], ...]:
+    """The newest version of every list and rule file in the store: what an index is built on."""
+    lists = stores.lists
+    found = [(source, lists.version(source).seq) for source in lists.sources()]
+    found += [(f"rules:{kind}", seq) for kind, seq in stores.rules.newest_seqs().items()]
+    return tuple(sorted(found))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -42,13 +43,23 @@ def serve(
             help="Let read calls in without a key (a trusted network only).",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes, each with its own screening index; a list loaded through any "
+            "of them (or the command line) is picked up by all within a second.",
+        ),
+    ] = 1,
     home: HomeOption = None,
 ) -> None:
     """Run the HTTP API (FastAPI under uvicorn): screening, yente-style /match, lists, batch jobs.
 
-    Docs at /docs; /healthz answers when the process is up, /readyz once
-    lists are loaded. Every call but the health checks needs an API key
-    (`watchkeeper keys create`) unless --open-read is given for reads.
+    Docs at /docs; /healthz answers when the process is up (naming the worker process),
+    /readyz once lists are loaded. Every call but the health checks needs an API key
+    (`watchkeeper keys create`) unless --open-read is given for reads. Sessions, CSRF tokens
+    and API keys live in the store, so any worker answers any caller; one worker at a time
+    runs the batch jobs.
     """
     import dataclasses  # noqa: PLC0415
 
@@ -60,7 +71,24 @@ def serve(
     if open_read:
         settings = dataclasses.replace(settings, open_read=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        return
+    with reported_errors(), open_stores(settings) as stores:
+        stores.create_all()  # migrations once, before the workers start
+    # Each worker process builds its app from the environment (uvicorn imports it by name).
+    os.environ["WATCHKEEPER_HOME"] = str(settings.home)
+    if settings.open_read:
+        os.environ["WATCHKEEPER_OPEN_READ"] = "1"
+    uvicorn.run(
+        "watchkeeper.api.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def parse_duration(text: str) -> timedelta:

@@ -72,6 +72,11 @@ class RuleStore:
             newest[rule_file.kind] = rule_file  # ordered by seq: the last one wins
         return newest
 
+    def newest_seqs(self) -> dict[str, int]:
+        """The newest version number of each kind loaded (without reading the files)."""
+        rows = self._db.execute("SELECT kind, MAX(seq) FROM rule_file GROUP BY kind")
+        return {str(kind): int(seq) for kind, seq in rows}
+
     def book(self) -> RuleBook:
         return RuleBook.from_files(self.current())
 
