@@ -1,6 +1,6 @@
 """Load test of the HTTP API on loopback: `/match` at rising request rates.
 
-    .venv/bin/python bench/api_load.py [--seconds 10] [--rates 50,100,200,300]
+    .venv/bin/python bench/api_load.py [--seconds 10] [--rates 50,100,200,300] [--workers 1,2]
 
 Starts `watchkeeper serve` on 127.0.0.1 over a store of the bundled lists,
 then sends one yente-style `/match` request per customer of the bundled
@@ -17,6 +17,11 @@ to show which side runs out. A warm-up of 200 unmeasured requests comes first. B
 run: `/healthz` at the same rates (the cost of HTTP and the framework alone)
 and the same queries screened in process (the cost of matching alone).
 Target (issue #5): p99 ≤ 25 ms at 200 req/s on 2 cores.
+
+The whole run is repeated for each `--workers` count (`serve --workers N`, default 1 and 2).
+The load generator shares the machine's 2 cores with the server: with 2 workers the server
+can use both only while the generator idles, so the server CPU per request column says
+whether a worker count is limited by the server or by the machine.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ TARGET_P99_MS = 25.0
 
 @dataclass
 class Step:
+    workers: int
     endpoint: str
     rate: int
     sent: int
@@ -117,10 +123,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(home: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "WATCHKEEPER_HOME": str(home)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "watchkeeper", "serve", "--port", str(port)],
+        [sys.executable, "-m", "watchkeeper", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -206,8 +212,13 @@ def encode(method: str, path: str, token: str, body: dict[str, Any] | None = Non
 
 
 def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds of the server process and of its worker processes (`serve --workers N`)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        total += sum(server_cpu_seconds(int(child)) for child in children)
+    return total
 
 
 async def run_step(
@@ -250,11 +261,12 @@ async def run_step(
         failed["unfinished at the time limit"] += len(pending)
     wall = time.perf_counter() - start
     connections.close()
-    return Step(endpoint, rate, count, ok, failed, wall, latencies)
+    return Step(0, endpoint, rate, count, ok, failed, wall, latencies)
 
 
 def measured_step(
     server: subprocess.Popen[bytes],
+    workers: int,
     port: int,
     endpoint: str,
     rate: int,
@@ -265,6 +277,7 @@ def measured_step(
     """One step, with the CPU time the load generator and the server spent on it."""
     client_before, server_before = os.times(), server_cpu_seconds(server.pid)
     step = asyncio.run(run_step(port, endpoint, rate, seconds, bodies, token))
+    step.workers = workers
     client_after = os.times()
     step.client_cpu = client_after.user + client_after.system - client_before.user - client_before.system
     step.server_cpu = server_cpu_seconds(server.pid) - server_before
@@ -296,8 +309,10 @@ def main() -> None:
     parser.add_argument(
         "--rates", default="50,100,200,300,400,500,600", help="Request rates to step through."
     )
+    parser.add_argument("--workers", default="1,2", help="`serve --workers` counts to run (default 1,2).")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
+    worker_counts = [int(w) for w in args.workers.split(",")]
     console = Console(width=150)
     bodies = examples()
     with tempfile.TemporaryDirectory(prefix="wk-load-") as folder:
@@ -305,33 +320,39 @@ def main() -> None:
         console.print("preparing a store of the bundled lists …")
         token = prepare_home(home)
         base_p50, base_p99 = in_process(home, bodies)
-        port = free_port()
-        server = start_server(home, port)
-        url = f"http://127.0.0.1:{port}"
         steps: list[Step] = []
-        # The load generator must not pause itself: a collection over the caches the in-process
-        # baseline left behind would delay every scheduled request and be counted as server latency.
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-        try:
-            # Warm-up, not measured: first requests fill the matcher's caches and start the thread pool.
-            with httpx.Client(base_url=url, headers={"Authorization": f"ApiKey {token}"}) as client:
-                for body in bodies[:200]:
-                    client.post("/match/default", json=body)
-            for rate in rates:
-                for endpoint in ("/healthz", "/match"):
-                    console.print(f"{endpoint} at {rate} req/s for {args.seconds:g} s …")
-                    steps.append(measured_step(server, port, endpoint, rate, args.seconds, bodies, token))
-        finally:
-            gc.enable()
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+        for workers in worker_counts:
+            port = free_port()
+            server = start_server(home, port, workers)
+            url = f"http://127.0.0.1:{port}"
+            # The load generator must not pause itself: a collection over the caches the in-process
+            # baseline left behind would delay every scheduled request and be counted as server latency.
+            gc.collect()
+            gc.freeze()
+            gc.disable()
+            try:
+                # Warm-up, not measured: first requests fill each worker's caches and thread pool.
+                with httpx.Client(base_url=url, headers={"Authorization": f"ApiKey {token}"}) as client:
+                    for body in bodies[: 200 * workers]:
+                        client.post("/match/default", json=body, headers={"Connection": "close"})
+                for rate in rates:
+                    for endpoint in ("/healthz", "/match"):
+                        console.print(
+                            f"{workers} worker(s): {endpoint} at {rate} req/s for {args.seconds:g} s …"
+                        )
+                        steps.append(
+                            measured_step(server, workers, port, endpoint, rate, args.seconds, bodies, token)
+                        )
+            finally:
+                gc.enable()
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
 
     table = Table(
         title=f"HTTP API on loopback, one query per request, 2 cores (threshold {DEFAULT_THRESHOLD})"
     )
     for column in (
+        "workers",
         "endpoint",
         "rate",
         "sent",
@@ -348,6 +369,7 @@ def main() -> None:
     for step in steps:
         p99 = step.percentile(0.99)
         table.add_row(
+            str(step.workers),
             step.endpoint if step.endpoint == "/healthz" else "/match/default",
             str(step.rate),
             str(step.sent),
@@ -361,26 +383,30 @@ def main() -> None:
             f"{step.server_cpu / step.sent * 1000:.2f}",
         )
     table.add_row(
-        "in process", "", str(len(bodies)), "", "", "", f"{base_p50:.2f}", f"{base_p99:.2f}", "1.0×"
+        "", "in process", "", str(len(bodies)), "", "", "", f"{base_p50:.2f}", f"{base_p99:.2f}", "1.0×"
     )
     console.print(table)
-    within = [
-        s.rate
-        for s in steps
-        if s.endpoint == "/match" and not s.failed and s.percentile(0.99) <= TARGET_P99_MS
-    ]
-    console.print(
-        f"/match capacity (highest rate with p99 ≤ {TARGET_P99_MS:g} ms, none failed): "
-        + (f"{max(within)} req/s" if within else "below the lowest rate tried")
-    )
-    at_target = next((s for s in steps if s.endpoint == "/match" and s.rate == TARGET_RATE), None)
-    if at_target is not None:
-        p99 = at_target.percentile(0.99)
-        verdict = "met" if p99 <= TARGET_P99_MS and not at_target.failed else "NOT met"
+    for workers in worker_counts:
+        mine = [s for s in steps if s.workers == workers]
+        within = [
+            s.rate
+            for s in mine
+            if s.endpoint == "/match" and not s.failed and s.percentile(0.99) <= TARGET_P99_MS
+        ]
         console.print(
-            f"Target p99 ≤ {TARGET_P99_MS:g} ms at {TARGET_RATE} req/s: p99 {p99:.1f} ms, "
-            f"{sum(at_target.failed.values())} failed — {verdict}"
+            f"{workers} worker(s): /match capacity "
+            f"(highest rate with p99 ≤ {TARGET_P99_MS:g} ms, none failed): "
+            + (f"{max(within)} req/s" if within else "below the lowest rate tried")
         )
+        at_target = next((s for s in mine if s.endpoint == "/match" and s.rate == TARGET_RATE), None)
+        if at_target is not None:
+            p99 = at_target.percentile(0.99)
+            verdict = "met" if p99 <= TARGET_P99_MS and not at_target.failed else "NOT met"
+            console.print(
+                f"{workers} worker(s): target p99 ≤ {TARGET_P99_MS:g} ms at {TARGET_RATE} req/s: "
+                f"p99 {p99:.1f} ms, "
+                f"{sum(at_target.failed.values())} failed — {verdict}"
+            )
 
 
 if __name__ == "__main__":
