@@ -246,7 +246,6 @@ def compact_similarity(object query, object listed):
 
 cdef int _A = 1, _I = 2, _U = 4, _AY = 8, _AW = 16
 #: A vowel is written as one character from here (its set of Arabic vowels added): never a letter.
-VOWEL_BASE = 0x100
 cdef int VOWEL = 0x100
 
 
@@ -255,13 +254,8 @@ cdef inline bint _is_vowel(Py_UCS4 c):
 
 
 cdef int _pair_vowels(Py_UCS4 a, Py_UCS4 b):
-    """The Arabic vowels a two-letter spelling stands for, 0 when it is not one."""
-    if a == b and (a == u'a'):
-        return _A
-    if a == b and (a == u'e' or a == u'i'):
-        return _I
-    if a == b and (a == u'o' or a == u'u'):
-        return _U
+    """The Arabic vowels a two-letter spelling stands for, 0 when it is not one (doubled
+    letters are already one: aa, ee, oo never reach here)."""
     if a == u'o' and b == u'u':
         return _U | _AW
     if a == u'a' and (b == u'u' or b == u'w'):
@@ -308,7 +302,7 @@ cpdef str variant_pattern(str token):
 cdef str _make_pattern(str token):
     cdef str text = token.replace("dj", "j").replace("ph", "f").replace("dh", "d").replace("th", "t")
     cdef Py_ssize_t n = len(text), i = 0, consonants = 0
-    cdef Py_UCS4 c, nxt, after
+    cdef Py_UCS4 c, nxt
     cdef int vowels
     cdef list letters = []
     cdef list out = []

@@ -17,6 +17,8 @@ import json
 from functools import cache, lru_cache
 from importlib import resources
 
+from watchkeeper.match.cedict import written_in_traditional
+
 #: At most this many spellings of one word (each character's readings combined).
 MAX_WORD_READINGS = 8
 
@@ -38,6 +40,13 @@ def written_as_in_hong_kong(text: str) -> bool:
     characters both scripts share. A simplified-only character (连, 陈) means the mainland,
     where names are romanised in pinyin only."""
     return bool(text) and all(char in _table() for char in text)
+
+
+def read_in_cantonese(text: str) -> bool:
+    """A Han name read in Cantonese too: it has a traditional-only character and every character
+    has a Hong Kong reading (李佳, in characters both scripts share, could be anyone's: a
+    Cantonese 佳 "kai" would meet a listed KAI)."""
+    return written_in_traditional(text) and written_as_in_hong_kong(text)
 
 
 def word_readings(word: str) -> tuple[str, ...]:

@@ -40,8 +40,8 @@ from pathlib import Path
 import hanja
 from pypinyin import Style, lazy_pinyin
 
-from watchkeeper.match.cantonese import word_readings, written_as_in_hong_kong
-from watchkeeper.match.cedict import cache_root, dictionary, meanings_of, simplified, written_in_traditional
+from watchkeeper.match.cantonese import read_in_cantonese, word_readings
+from watchkeeper.match.cedict import cache_root, dictionary, meanings_of, simplified
 from watchkeeper.match.hangul import TokenForms, hangul_syllable
 from watchkeeper.match.normalize import is_legal_form
 
@@ -312,10 +312,11 @@ def _read_company(text: str) -> CompanyReading:
             start += len(part)
     while len(words) > 1 and (words[-1][0] in LEGAL_FORMS or _means_legal_form(words[-1][0])):
         words.pop()
-    hong_kong = written_in_traditional(text) and written_as_in_hong_kong(text)
+    hong_kong = read_in_cantonese(text)
     north_korean = any(word == "朝鲜" for word, _ in words)
     tokens: list[TokenForms] = []
     texts: list[str] = []
+    origins: list[tuple[str, ...]] = []
     for word, written in words:
         if word in LEGAL_FORMS:
             continue
@@ -340,11 +341,8 @@ def _read_company(text: str) -> CompanyReading:
             if forms:
                 tokens.append(forms)
                 texts.append(written)
-    origins = tuple(
-        tuple(form_origin(written, form) for form in forms)
-        for forms, written in zip(tokens, texts, strict=True)
-    )
-    return tuple(tokens), tuple(texts), origins
+                origins.append(tuple(form_origin(word, written, form) for form in forms))
+    return tuple(tokens), tuple(texts), tuple(origins)
 
 
 def _means_legal_form(word: str) -> bool:
@@ -366,10 +364,10 @@ def korean_readings(word: str) -> tuple[str, ...]:
 MAX_KOREAN_READINGS = 8
 
 
-def form_origin(written: str, form: str) -> str:
-    """Where a spelling of a Chinese company word comes from, for the explanation:
-    `pinyin of 大连`, `CC-CEDICT 生产: produce → production`, `Cantonese reading of 鴻祥`."""
-    word = "".join(simplified().get(char, char) for char in written)
+def form_origin(word: str, written: str, form: str) -> str:
+    """Where a spelling of a Chinese company word (`word` in simplified characters, `written`
+    as the name has it) comes from, for the explanation: `pinyin of 大连`,
+    `CC-CEDICT 生产: produce → production`, `Cantonese reading of 鴻祥`."""
     if form == _pinyin(word):
         return f"pinyin of {written}"
     if form in word_readings(written):

@@ -21,8 +21,7 @@ from functools import lru_cache
 import hanja
 from pypinyin import Style, lazy_pinyin
 
-from watchkeeper.match.cantonese import char_readings, written_as_in_hong_kong
-from watchkeeper.match.cedict import written_in_traditional
+from watchkeeper.match.cantonese import char_readings, read_in_cantonese
 from watchkeeper.match.han import han_company
 from watchkeeper.match.hangul import TokenForms, hangul_syllable, hangul_word
 
@@ -76,7 +75,7 @@ def han_person(text: str) -> list[TokenForms]:
         korean = _KOREAN_SURNAMES.get(text[0], "")
         korean += hanja.translate(text[1:] if korean else text, "substitution")
     pinyin = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
-    hong_kong = written_in_traditional(text) and written_as_in_hong_kong(text)
+    hong_kong = read_in_cantonese(text)
     tokens: list[TokenForms] = []
     for i, char in enumerate(text):
         forms: dict[str, None] = {}
