@@ -265,6 +265,8 @@ class BatchLeader:
         return self._handle is not None
 
     def _try_lead(self) -> bool:
+        if self._stop.is_set():
+            return False  # the server is stopping: no batch worker starts now
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.lock_path.open("ab")
         try:

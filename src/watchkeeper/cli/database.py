@@ -10,7 +10,8 @@ from rich.text import Text
 
 from watchkeeper.cli.common import HomeOption, JsonFlag, app, emit_json, out, reported_errors, settings_for
 from watchkeeper.errors import NotFound
-from watchkeeper.store.migrations import LATEST, MIGRATIONS, applied, check_not_newer, upgrade
+from watchkeeper.store.db import connect, prepare
+from watchkeeper.store.migrations import LATEST, MIGRATIONS, applied, check_not_newer
 
 db_app = typer.Typer(help="The store's schema: which migrations it has, and applying the missing ones.")
 app.add_typer(db_app, name="db")
@@ -26,11 +27,9 @@ def db_upgrade(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     """
     with reported_errors():
         path = settings_for(home).store_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        db = connect(path, create=False)
         try:
-            db.execute("PRAGMA journal_mode = WAL")
-            done = upgrade(db, str(path))
+            done = prepare(db, str(path))
         finally:
             db.close()
     if as_json:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from watchkeeper.store.migrations import upgrade
+from watchkeeper.store.migrations import Migration, upgrade
+from watchkeeper.store.transaction import transaction
+
+__all__ = ["connect", "prepare", "transaction"]
 
 
 def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), usable from any thread.
 
-    With `create`, the file is put in WAL mode (readers go on while one writer writes) and the
-    migrations it lacks are applied (`migrations.py`). A server's per-thread connections pass
+    With `create`, the store is prepared (`prepare`: WAL mode, the migrations it lacks applied).
+    A server's per-thread connections pass
     `create=False`: schema statements take locks that a burst of new threads would wait on.
     """
     text = str(path)
@@ -22,19 +23,13 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         Path(text).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(text, isolation_level=None, check_same_thread=False, timeout=30)
     if create:
-        if text != ":memory:":
-            db.execute("PRAGMA journal_mode = WAL")
-        upgrade(db, text)
+        prepare(db, text)
     return db
 
 
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """A write transaction: taken at once (no upgrade deadlock), rolled back on any error."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def prepare(db: sqlite3.Connection, where: str) -> list[Migration]:
+    """The file in WAL mode (readers go on while one writer writes), its missing migrations
+    applied; returns those this call applied."""
+    if where != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+    return upgrade(db, where)

@@ -23,6 +23,7 @@ from watchkeeper.errors import WatchkeeperError
 from watchkeeper.store.app_schema import AUDIT_DDL, RULES_DDL, SERVICE_DDL, USERS_DDL
 from watchkeeper.store.list_schema import LIST_DDL, SCHEMA_VERSION
 from watchkeeper.store.review_schema import REVIEW_DDL
+from watchkeeper.store.transaction import transaction
 
 
 class SchemaTooNew(WatchkeeperError):
@@ -121,8 +122,7 @@ def upgrade(db: sqlite3.Connection, where: str = "store") -> list[Migration]:
     for migration in MIGRATIONS:
         if migration.number <= current(db):
             continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             db.execute(_TABLE)
             # Another process may have applied it while this one waited for the write lock.
             if current(db) < migration.number:
@@ -132,8 +132,4 @@ def upgrade(db: sqlite3.Connection, where: str = "store") -> list[Migration]:
                     (migration.number, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
                 )
                 done.append(migration)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
     return done
