@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from watchkeeper.match.names import NameToken
+
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data"
 SHARED = ROOT.parent / "shared" / "data"
@@ -37,3 +39,8 @@ def wk(
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def even_weight(_: NameToken) -> float:
+    """Every token worth the same: name comparisons tested apart from the lists' rarities."""
+    return 1.0

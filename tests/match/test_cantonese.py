@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import even_weight
 from watchkeeper.match.cantonese import char_readings, word_readings, written_as_in_hong_kong
-from watchkeeper.match.names import NameToken, comparable
+from watchkeeper.match.names import comparable
 from watchkeeper.match.score import compare_names
-
-
-def _even(_: NameToken) -> float:
-    return 1.0
 
 
 @pytest.mark.parametrize(
@@ -58,5 +55,5 @@ def test_a_words_syllables_are_joined_as_a_listed_name_is_joined() -> None:
 def test_cantonese_and_korean_readings_where_the_name_calls_for_them(
     query: str, listed: str, schema: str, low: float, high: float
 ) -> None:
-    score = compare_names(comparable(query, schema), comparable(listed, schema), _even).score
+    score = compare_names(comparable(query, schema), comparable(listed, schema), even_weight).score
     assert low <= score <= high

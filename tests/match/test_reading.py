@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from watchkeeper.match.names import NameToken, comparable
+from tests.support import even_weight
+from watchkeeper.match.names import comparable
 from watchkeeper.match.reading import read_pairs
 from watchkeeper.match.score import compare_names
 
 
-def _even(_: NameToken) -> float:
-    return 1.0
-
-
 def _readings(query: str, listed: str, schema: str) -> dict[str, str]:
     q, ln = comparable(query, schema), comparable(listed, schema)
-    pairs = read_pairs(q, ln, compare_names(q, ln, _even).pairs)
+    pairs = read_pairs(q, ln, compare_names(q, ln, even_weight).pairs)
     return {p.query: p.reading for p in pairs}
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import even_weight
 from watchkeeper.match.names import NameToken, comparable
 from watchkeeper.match.score import allowed_edits, compact_similarity, compare_names
-
-
-def _even(_: NameToken) -> float:
-    return 1.0
 
 
 @pytest.mark.parametrize(("length", "edits"), [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (12, 2)])
@@ -38,13 +35,13 @@ def test_allowed_edits_grow_with_the_token(length: int, edits: int) -> None:
     ],
 )
 def test_compare_names(query: str, listed: str, schema: str, low: float, high: float) -> None:
-    result = compare_names(comparable(query, schema), comparable(listed, schema), _even)
+    result = compare_names(comparable(query, schema), comparable(listed, schema), even_weight)
     assert low <= result.score <= high, result
 
 
 def test_a_comparison_says_which_tokens_matched_and_how() -> None:
     result = compare_names(
-        comparable("Oleg Deripaksa", "Person"), comparable("Oleg DERIPASKA", "Person"), _even
+        comparable("Oleg Deripaksa", "Person"), comparable("Oleg DERIPASKA", "Person"), even_weight
     )
     assert {(p.query, p.listed, p.how) for p in result.pairs} == {
         ("oleg", "oleg", "exact"),
@@ -73,7 +70,7 @@ def test_a_comparison_says_which_tokens_matched_and_how() -> None:
     ],
 )
 def test_spelling_variants_between_lists(query: str, listed: str, wanted: set[tuple[str, str, str]]) -> None:
-    result = compare_names(comparable(query, "Person"), comparable(listed, "Person"), _even)
+    result = compare_names(comparable(query, "Person"), comparable(listed, "Person"), even_weight)
     assert wanted <= {(p.query, p.listed, p.how) for p in result.pairs}
     assert result.score >= 0.85
 
@@ -95,14 +92,16 @@ def test_spelling_variants_between_lists(query: str, listed: str, wanted: set[tu
 )
 def test_names_a_query_adds_after_the_matched_ones(query: str, listed: str, alerts: bool) -> None:
     schema = "Organization" if "SHIPPING" in query else "Person"
-    score = compare_names(comparable(query, schema), comparable(listed, schema), _even).score
+    score = compare_names(comparable(query, schema), comparable(listed, schema), even_weight).score
     assert (score >= 0.8) is alerts, score
 
 
 def test_hassan_is_not_a_variant_of_hussein() -> None:
     # They share consonants (a phonetic likeness, 0.8) but not vowels: the variant rule
     # does not lift them to a spelling of one name.
-    result = compare_names(comparable("Hassan ALI", "Person"), comparable("Hussein ALI", "Person"), _even)
+    result = compare_names(
+        comparable("Hassan ALI", "Person"), comparable("Hussein ALI", "Person"), even_weight
+    )
     assert ("hassan", "hussein", "phonetic", 0.8) in {
         (p.query, p.listed, p.how, p.similarity) for p in result.pairs
     }
@@ -110,7 +109,7 @@ def test_hassan_is_not_a_variant_of_hussein() -> None:
 
 def test_a_missing_token_is_left_unmatched_and_lowers_the_score() -> None:
     full = comparable("Yevgeniy Viktorovich PRIGOZHIN", "Person")
-    result = compare_names(comparable("Yevgeniy Prigozhin", "Person"), full, _even)
+    result = compare_names(comparable("Yevgeniy Prigozhin", "Person"), full, even_weight)
     assert result.unmatched_listed == ("viktorovich",)
     assert result.score > 0.9  # a patronymic's absence costs little
 
@@ -121,7 +120,7 @@ def test_weights_decide_what_a_token_is_worth() -> None:
 
     query, listed = comparable("Ivan DERIPASKA", "Person"), comparable("Oleg DERIPASKA", "Person")
     weighted = compare_names(query, listed, rare_surname).score
-    assert weighted > compare_names(query, listed, _even).score
+    assert weighted > compare_names(query, listed, even_weight).score
 
 
 @pytest.mark.parametrize(
