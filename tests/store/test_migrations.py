@@ -14,7 +14,7 @@ import pytest
 from tests.support import ROOT, wk
 from watchkeeper.store import migrations
 from watchkeeper.store.audit import AuditLog
-from watchkeeper.store.migrations import LATEST, Migration, SchemaTooNew, applied, upgrade
+from watchkeeper.store.migrations import LATEST, Migration, SchemaTooNew, StoreUnreadable, applied, upgrade
 from watchkeeper.store.units import Stores
 
 FIXTURE = ROOT / "tests" / "fixtures" / "store" / "watchkeeper-2026-12-03.sqlite.gz"
@@ -141,3 +141,17 @@ def test_db_upgrade_and_status_from_the_command_line(tmp_path: Path) -> None:
     status = json.loads(wk(tmp_path, "db", "status", "--json").stdout)
     assert [m["number"] for m in status["applied"]] == list(range(1, LATEST + 1))
     assert status["pending"] == []
+
+
+def test_a_file_that_is_not_a_store_is_refused_by_name_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "watchkeeper.sqlite"
+    path.write_bytes(b"not a database: a file someone put here by mistake, long enough for SQLite")
+    before = path.read_bytes()
+    with pytest.raises(StoreUnreadable, match="not a Watchkeeper store"), Stores(path) as stores:
+        stores.create_all()
+    for command in (("db", "status"), ("db", "upgrade"), ("lists",)):
+        result = wk(tmp_path, *command, check=False)
+        assert result.returncode == 1, command
+        assert f"{path}: not a Watchkeeper store" in result.stderr.replace("\n", "")
+        assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from watchkeeper.store.migrations import Migration, upgrade
+from watchkeeper.store.migrations import Migration, reading_store, upgrade
 from watchkeeper.store.transaction import transaction
 
 __all__ = ["connect", "prepare", "transaction"]
@@ -31,5 +31,6 @@ def prepare(db: sqlite3.Connection, where: str) -> list[Migration]:
     """The file in WAL mode (readers go on while one writer writes), its missing migrations
     applied; returns those this call applied."""
     if where != ":memory:":
-        db.execute("PRAGMA journal_mode = WAL")
+        with reading_store(where):
+            db.execute("PRAGMA journal_mode = WAL")
     return upgrade(db, where)

@@ -15,7 +15,8 @@ migration at the end of `MIGRATIONS`; a migration once released is never edited.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,6 +29,24 @@ from watchkeeper.store.transaction import transaction
 
 class SchemaTooNew(WatchkeeperError):
     """The store was upgraded by a newer Watchkeeper than this one."""
+
+
+class StoreUnreadable(WatchkeeperError):
+    """The store file is not an SQLite database (or is damaged): nothing is read or changed."""
+
+
+@contextmanager
+def reading_store(where: str) -> Iterator[None]:
+    """SQLite's "file is not a database" as a clear error naming the file; a busy or locked
+    store (OperationalError) stays what it is, for the callers that wait and retry."""
+    try:
+        yield
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise StoreUnreadable(
+            f"{where}: not a Watchkeeper store, or damaged ({exc}); nothing was changed"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -106,7 +125,8 @@ def pending(db: sqlite3.Connection) -> list[Migration]:
 
 
 def check_not_newer(db: sqlite3.Connection, where: str) -> None:
-    at = current(db)
+    with reading_store(where):
+        at = current(db)
     if at > LATEST:
         raise SchemaTooNew(
             f"{where}: the store's schema is at migration {at}, this Watchkeeper knows up to {LATEST}; "
