@@ -7,15 +7,30 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import created_schemas, drop_created_schemas, store_at
 from tests.support import BUNDLED
 from watchkeeper.match.screener import Screener
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.store import SqliteStore
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _drop_session_schemas() -> Iterator[None]:
+    yield
+    drop_created_schemas()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    """On PostgreSQL, the schemas a test's stores were made in are dropped after it."""
+    before = created_schemas()
+    yield
+    drop_created_schemas(keep=before)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    s = SqliteStore(tmp_path / "store.sqlite")
+    s = SqliteStore(store_at(tmp_path, "store.sqlite"))
     yield s
     s.close()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.backend import clone_store, store_at, store_env
 from watchkeeper.store.service import ServiceStore
 
 STARTUP_SECONDS = 90
@@ -46,7 +47,7 @@ class LiveServer:
 
     def start(self) -> None:
         self.port = free_port()
-        env = {**os.environ, "WATCHKEEPER_HOME": str(self.home), **self.env}
+        env = {**os.environ, "WATCHKEEPER_HOME": str(self.home), **store_env(self.home), **self.env}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "watchkeeper", "serve", "--port", str(self.port), *self.args],
@@ -93,11 +94,12 @@ class Keys:
 
 def copy_home(template: Path, target: Path) -> Path:
     shutil.copytree(template, target)
+    clone_store(template, target)
     return target
 
 
 def make_keys(home: Path) -> Keys:
-    store = ServiceStore(home / "watchkeeper.sqlite")
+    store = ServiceStore(store_at(home))
     try:
         return Keys(read=store.create_key("read", "tests")[1], admin=store.create_key("admin", "tests")[1])
     finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_env
 from watchkeeper.match.names import NameToken
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ def shared(relative: str) -> Path:
 def wk(
     home: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WATCHKEEPER_HOME": str(home), "COLUMNS": "200", **(env or {})}
+    env = {**os.environ, "WATCHKEEPER_HOME": str(home), "COLUMNS": "200", **store_env(home), **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "watchkeeper", *args],
         capture_output=True,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from watchkeeper.store.base import DEFAULT_MAX_SHRINK
+from watchkeeper.store.database import shown
 from watchkeeper.store.units import Stores
 
 #: Official download addresses; each can be overridden with
@@ -59,10 +60,24 @@ class Settings:
     as_of_indexes: int = 2
     #: How often each API worker looks for list or rule versions loaded by another process.
     reload_poll_seconds: float = 1.0
+    #: A PostgreSQL database shared by several processes or hosts (`postgresql://user:pw@host/db`);
+    #: empty: the embedded SQLite file under `home`.
+    database_url: str = ""
 
     @property
     def store_path(self) -> Path:
+        """The embedded store's file (also where it would be when the store is a database)."""
         return self.home / "watchkeeper.sqlite"
+
+    @property
+    def store_location(self) -> str:
+        """What the stores open: the database URL if one is set, else the SQLite file."""
+        return self.database_url or str(self.store_path)
+
+    @property
+    def store_shown(self) -> str:
+        """The store as messages name it (a database URL without its password)."""
+        return shown(self.store_location)
 
     @property
     def batches(self) -> Path:
@@ -98,6 +113,7 @@ class Settings:
             max_download_bytes=int(env.get("WATCHKEEPER_MAX_DOWNLOAD_BYTES", str(1 << 30))),
             retention_days=int(env.get("WATCHKEEPER_RETENTION_DAYS", "30")),
             reload_poll_seconds=float(env.get("WATCHKEEPER_RELOAD_POLL_SECONDS", "1")),
+            database_url=env.get("WATCHKEEPER_DATABASE_URL", "").strip(),
         )
 
 
@@ -108,7 +124,7 @@ def open_stores(settings: Settings, *, create: bool = True) -> Stores:
     locks a burst of new threads would wait on; the server creates the tables once at start-up.
     """
     return Stores(
-        settings.store_path,
+        settings.store_location,
         create=create,
         four_eyes=settings.four_eyes,
         session_idle_seconds=settings.session_idle_seconds,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.live_server import Keys, LiveServer, copy_home, make_keys
 from tests.support import BUNDLED
 from watchkeeper.jobs import load_bundled
@@ -18,7 +19,7 @@ from watchkeeper.store import SqliteStore
 def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the bundled OFAC and UN lists and its screening index, built once per test worker."""
     home = tmp_path_factory.mktemp("template-home")
-    store = SqliteStore(home / "watchkeeper.sqlite")
+    store = SqliteStore(store_at(home))
     try:
         load_bundled(store, BUNDLED)
         screener_from_store(store, cache=home / "index")

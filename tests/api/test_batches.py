@@ -6,7 +6,6 @@ import csv
 import io
 import os
 import signal
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.backend import store_at
 from tests.live_server import Keys, LiveServer, copy_home, make_keys
 from tests.support import BUNDLED
 from watchkeeper.screen.batch import OUTPUT_HEADER, output_busy, run_batch
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.store import SqliteStore
+from watchkeeper.store.database import open_database
 from watchkeeper.store.service import ServiceStore
 
 CUSTOMERS = BUNDLED / "samples" / "customers.csv"
@@ -48,7 +49,7 @@ def _wait_for(client: httpx.Client, job_id: str, state: str, timeout: float = 24
 
 def _reference_alerts(home: Path, input_csv: Path, tmp_path: Path) -> list[list[str]]:
     """The same file screened in process, as `watchkeeper batch` does."""
-    store = SqliteStore(home / "watchkeeper.sqlite")
+    store = SqliteStore(store_at(home))
     try:
         screener, _ = screener_from_store(store, cache=home / "index")
     finally:
@@ -205,7 +206,7 @@ def test_a_killed_server_never_leaves_two_processes_on_one_job(loaded_home: Path
 
 def test_a_job_that_breaks_the_worker_fails_and_the_next_one_runs(loaded_home: Path, tmp_path: Path) -> None:
     home = copy_home(loaded_home, tmp_path / "home")
-    store = ServiceStore(home / "watchkeeper.sqlite")
+    store = ServiceStore(store_at(home))
     try:
         broken = store.add_job(
             "broken", created_by="t", lists="", threshold=0.8, total_rows=1, folder=tmp_path / "gone" / "x"
@@ -233,7 +234,7 @@ def test_a_job_that_breaks_the_worker_fails_and_the_next_one_runs(loaded_home: P
 
 def test_a_batch_job_belongs_to_its_caller(batch_server: tuple[LiveServer, Keys]) -> None:
     live, keys = batch_server
-    store = ServiceStore(live.home / "watchkeeper.sqlite")
+    store = ServiceStore(store_at(live.home))
     try:
         _, other = store.create_key("read", "another team")
     finally:
@@ -259,7 +260,7 @@ def test_finished_jobs_and_leftover_uploads_are_removed_after_the_retention_peri
     loaded_home: Path, tmp_path: Path
 ) -> None:
     home = copy_home(loaded_home, tmp_path / "home")
-    store = ServiceStore(home / "watchkeeper.sqlite")
+    store = ServiceStore(store_at(home))
     folders = {}
     try:
         for job_id in ("old", "recent"):
@@ -302,9 +303,9 @@ def test_a_batch_sent_while_the_store_is_locked_gets_503_and_leaves_nothing(
     live = LiveServer(home)
     live.start()
     keys = make_keys(home)
-    holder = sqlite3.connect(home / "watchkeeper.sqlite", isolation_level=None)
+    holder = open_database(store_at(home))
     try:
-        holder.execute("BEGIN IMMEDIATE")
+        holder.begin_write()
         with live.client(keys.read) as client:
             refused = client.post("/batches", files={"file": ("c.csv", CUSTOMERS.read_bytes())})
         holder.execute("ROLLBACK")

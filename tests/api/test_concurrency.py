@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from pathlib import Path
 
 import httpx
 
+from tests.backend import store_at
 from tests.live_server import LiveServer, copy_home, make_keys
 from tests.support import BUNDLED
 from watchkeeper.sources import parse_list
+from watchkeeper.store.database import open_database
 from watchkeeper.store.users import UserStore
 
 PASSWORD = "correct horse battery"
@@ -32,7 +33,7 @@ def test_analysts_deciding_at_once_get_no_errors_and_every_decision_is_kept(
     loaded_home: Path, tmp_path: Path
 ) -> None:
     home = copy_home(loaded_home, tmp_path / "home")
-    users = UserStore(home / "watchkeeper.sqlite")
+    users = UserStore(store_at(home))
     try:
         for name in ANALYSTS:
             users.create(name, "analyst", PASSWORD)
@@ -89,7 +90,7 @@ def test_analysts_deciding_at_once_get_no_errors_and_every_decision_is_kept(
         live.stop()
     assert len(statuses) == len(ANALYSTS) * PER_ANALYST
     assert [s for s in statuses if s >= 500] == []
-    db = sqlite3.connect(home / "watchkeeper.sqlite")
+    db = open_database(store_at(home))
     try:
         stored = db.execute("SELECT count(*) FROM decision").fetchone()[0]
     finally:

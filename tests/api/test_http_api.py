@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.live_server import Keys, LiveServer
 from watchkeeper.store import SqliteStore
 from watchkeeper.store.service import ServiceStore
@@ -18,7 +19,7 @@ HAIBO = {"schema": "Company", "properties": {"name": ["大连海博国际货运�
 
 
 def _store(server: LiveServer) -> SqliteStore:
-    return SqliteStore(server.home / "watchkeeper.sqlite")
+    return SqliteStore(store_at(server.home))
 
 
 # -- health --------------------------------------------------------------------
@@ -63,7 +64,7 @@ def test_not_ready_without_lists(tmp_path: Path) -> None:
 
 
 def make_read_key(home: Path) -> str:
-    store = ServiceStore(home / "watchkeeper.sqlite")
+    store = ServiceStore(store_at(home))
     try:
         return store.create_key("read")[1]
     finally:
@@ -296,7 +297,7 @@ def test_lists_versions_and_diff(server: LiveServer, keys: Keys) -> None:
 
 
 def test_keys_scopes_and_revocation(server: LiveServer, keys: Keys) -> None:
-    store = ServiceStore(server.home / "watchkeeper.sqlite")
+    store = ServiceStore(store_at(server.home))
     try:
         revoked_key, revoked = store.create_key("read")
         store.revoke_key(revoked_key.key_id)

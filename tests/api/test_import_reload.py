@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.live_server import Keys, LiveServer, make_keys
 from tests.support import shared
 from watchkeeper.sources import parse_list
@@ -22,7 +23,7 @@ SECOND = "ofac/sdn-history/sdn-2021-11-08.csv.gz"
 @pytest.fixture(scope="module")
 def sdn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Keys]]:
     home = tmp_path_factory.mktemp("import") / "home"
-    store = SqliteStore(home / "watchkeeper.sqlite")
+    store = SqliteStore(store_at(home))
     try:
         store.import_snapshot(parse_list(shared(FIRST)))
     finally:
@@ -67,7 +68,7 @@ def test_import_during_traffic_swaps_the_index_and_no_request_fails(
     sdn_server: tuple[LiveServer, Keys],
 ) -> None:
     live, keys = sdn_server
-    store = SqliteStore(live.home / "watchkeeper.sqlite")
+    store = SqliteStore(store_at(live.home))
     try:
         old_ids = {e.id for e in store.entities("ofac-sdn")}
     finally:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.backend import ON_POSTGRES, store_at
 from tests.live_server import LiveServer, copy_home
 from tests.support import wk
+from watchkeeper.store.database import open_database
 from watchkeeper.store.service import ServiceStore
 
 
@@ -20,8 +22,14 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     assert token.startswith(f"wk_{created['key_id']}_")
     assert created["scope"] == "admin"
     # Only a hash is kept: the token itself appears nowhere in the store.
-    assert token.encode() not in (tmp_path / "watchkeeper.sqlite").read_bytes()
-    store = ServiceStore(tmp_path / "watchkeeper.sqlite")
+    db = open_database(store_at(tmp_path))
+    rows = [repr(r) for table in db.tables() for r in db.execute(f"SELECT * FROM {table}")]
+    db.close()
+    assert rows
+    assert not [r for r in rows if token in r]
+    if not ON_POSTGRES:
+        assert token.encode() not in (tmp_path / "watchkeeper.sqlite").read_bytes()
+    store = ServiceStore(store_at(tmp_path))
     try:
         assert store.key_for_token(token) is not None
         assert store.key_for_token(token + "x") is None

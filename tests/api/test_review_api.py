@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.backend import store_at
 from tests.live_server import LiveServer, copy_home
 from watchkeeper.store.audit import AuditLog
 from watchkeeper.store.review import ReviewStore
@@ -13,8 +14,8 @@ from watchkeeper.store.users import UserStore
 
 def test_record_screening_and_decide_as_the_keys_user(loaded_home: Path, tmp_path: Path) -> None:
     home = copy_home(loaded_home, tmp_path / "home")
-    users = UserStore(home / "watchkeeper.sqlite")
-    keys = ServiceStore(home / "watchkeeper.sqlite")
+    users = UserStore(store_at(home))
+    keys = ServiceStore(store_at(home))
     try:
         users.create("carol", "analyst", "a long enough password")
         _, carols = keys.create_key("read", "carol's client", owner="carol")
@@ -58,7 +59,7 @@ def test_record_screening_and_decide_as_the_keys_user(loaded_home: Path, tmp_pat
     assert missing.status_code == 404
     assert ownerless.status_code == 403
     assert "acts for no user" in ownerless.json()["detail"]
-    review = ReviewStore(home / "watchkeeper.sqlite")
+    review = ReviewStore(store_at(home))
     try:
         entries = AuditLog(review.db).entries()
         (run,) = review.runs()
@@ -73,7 +74,7 @@ def test_changing_a_stored_customer_needs_write_scope_and_is_kept_in_its_history
     loaded_home: Path, tmp_path: Path
 ) -> None:
     home = copy_home(loaded_home, tmp_path / "home")
-    keys = ServiceStore(home / "watchkeeper.sqlite")
+    keys = ServiceStore(store_at(home))
     try:
         _, reader = keys.create_key("read", "onboarding")
         _, writer = keys.create_key("write", "customer master data")
@@ -96,7 +97,7 @@ def test_changing_a_stored_customer_needs_write_scope_and_is_kept_in_its_history
     assert refused.status_code == 403
     assert "needs a key with scope 'write'" in refused.json()["detail"]
     assert changed.status_code == 200
-    review = ReviewStore(home / "watchkeeper.sqlite")
+    review = ReviewStore(store_at(home))
     try:
         assert review.customer("K-9").name == "Kim Jong Un Junior"
         (history,) = review.customer_history("K-9")

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.backend import store_at
 from tests.live_server import LiveServer, copy_home
 from tests.support import shared
 from watchkeeper.api.uploads import upload_name
@@ -34,7 +35,7 @@ UPLOAD_LIMIT = 2_000_000
 @pytest.fixture(scope="module")
 def live(loaded_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     home = copy_home(loaded_home, tmp_path_factory.mktemp("security") / "home")
-    users = UserStore(home / "watchkeeper.sqlite")
+    users = UserStore(store_at(home))
     try:
         for name in ("alice", "bob", "carol", "dave"):
             users.create(name, "analyst", PASSWORD)
@@ -55,7 +56,7 @@ def live(loaded_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def _keys(live: LiveServer) -> ServiceStore:
-    return ServiceStore(live.home / "watchkeeper.sqlite")
+    return ServiceStore(store_at(live.home))
 
 
 def _status(live: LiveServer, token: str) -> tuple[int, str]:
@@ -125,7 +126,7 @@ def test_a_token_with_a_known_key_id_but_wrong_secret_is_refused(live: LiveServe
 
 def test_a_disabled_users_keys_stop_working(live: LiveServer) -> None:
     store = _keys(live)
-    users = UserStore(live.home / "watchkeeper.sqlite")
+    users = UserStore(store_at(live.home))
     try:
         _, token = store.create_key("read", owner="dave")
         assert _status(live, token)[0] == 200
@@ -152,7 +153,7 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_answer(live: LiveServ
 
 
 def test_an_unknown_user_costs_the_same_password_work(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "store.sqlite")
+    users = UserStore(store_at(tmp_path, "store.sqlite"))
     try:
         users.create("erin", "analyst", PASSWORD)
 
@@ -191,7 +192,7 @@ def test_repeated_failures_throttle_the_user_name_and_are_audited(live: LiveServ
 
 
 def test_failures_from_one_address_throttle_it_for_every_user_name(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "store.sqlite")
+    users = UserStore(store_at(tmp_path, "store.sqlite"))
     try:
         users.create("erin", "analyst", PASSWORD)
         for number in range(20):
@@ -220,7 +221,7 @@ def test_an_idle_session_ends(live: LiveServer) -> None:
 
 
 def test_a_session_ends_at_its_absolute_limit(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "store.sqlite", absolute_seconds=1)
+    users = UserStore(store_at(tmp_path, "store.sqlite"), absolute_seconds=1)
     try:
         users.create("erin", "analyst", PASSWORD)
         found = users.login("erin", PASSWORD)
@@ -249,7 +250,7 @@ def test_logging_out_ends_every_session_of_the_user(live: LiveServer) -> None:
     "change", [{"password": "another long password"}, {"role": "supervisor"}], ids=["password", "role"]
 )
 def test_a_password_or_role_change_ends_every_session(tmp_path: Path, change: dict[str, str]) -> None:
-    users = UserStore(tmp_path / "store.sqlite")
+    users = UserStore(store_at(tmp_path, "store.sqlite"))
     try:
         users.create("erin", "analyst", PASSWORD)
         tokens = [
@@ -406,7 +407,7 @@ def test_an_upload_named_with_a_path_stays_in_its_folder(live: LiveServer) -> No
 
 
 def test_a_password_hashed_at_the_old_cost_is_rehashed_at_the_next_good_login(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "store.sqlite")
+    users = UserStore(store_at(tmp_path, "store.sqlite"))
     try:
         users.create("erin", "analyst", PASSWORD)
         salt = b"0123456789abcdef"
@@ -426,7 +427,7 @@ def test_a_password_hashed_at_the_old_cost_is_rehashed_at_the_next_good_login(tm
 
 
 def test_a_disabled_user_gets_the_same_answer_as_a_wrong_password(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "store.sqlite")
+    users = UserStore(store_at(tmp_path, "store.sqlite"))
     try:
         users.create("erin", "analyst", PASSWORD)
         users.change("erin", actor="admin", disabled=True)

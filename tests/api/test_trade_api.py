@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.backend import store_at
 from tests.live_server import Keys, LiveServer, copy_home, make_keys
 from tests.support import BUNDLED
 from watchkeeper.jobs import load_bundled_rules
@@ -23,7 +24,7 @@ def trade_server(
     loaded_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, Keys]]:
     home = copy_home(loaded_home, tmp_path_factory.mktemp("trade") / "home")
-    rules = RuleStore(home / "watchkeeper.sqlite")
+    rules = RuleStore(store_at(home))
     try:
         load_bundled_rules(rules, BUNDLED)
     finally:
@@ -160,7 +161,7 @@ def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveSe
     assert (message, "ofac-sdn:23730") in pairs  # the tanker in the text
     (shipment_id,) = {a["customer_id"] for a in alerts if a["customer_id"].startswith("shipment:")}
     assert (shipment_id, "ofac-sdn:26243") in pairs
-    review = ReviewStore(live.home / "watchkeeper.sqlite")
+    review = ReviewStore(store_at(live.home))
     try:
         assert not [c for c in review.customers() if c.type in ("payment", "shipment")]  # never re-screened
         assert review.customer(message).identifier == "BKCHCNBJ-20190318-000417"  # the MsgId, kept
@@ -168,7 +169,7 @@ def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveSe
     finally:
         review.close()
     # The alert page says in which field of the message the listed name was found.
-    users = UserStore(live.home / "watchkeeper.sqlite")
+    users = UserStore(store_at(live.home))
     try:
         users.create("pam", "analyst", "a long enough password")
     finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_env
 from tests.support import shared, wk
 
 
@@ -155,7 +156,7 @@ print("EXIT", code, "MATCHER", ",".join(matcher), file=sys.stderr)
 def test_commands_that_do_not_screen_start_without_the_matcher(
     tmp_path: Path, args: tuple[str, ...], loads_matcher: bool
 ) -> None:
-    env = {**os.environ, "WATCHKEEPER_HOME": str(tmp_path)}
+    env = {**os.environ, "WATCHKEEPER_HOME": str(tmp_path), **store_env(tmp_path)}
     probe = subprocess.run(
         [sys.executable, "-c", _MODULES_AFTER, *args], env=env, capture_output=True, text=True, check=False
     )

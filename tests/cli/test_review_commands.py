@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.backend import store_at, store_env
 from tests.support import shared, wk
+from watchkeeper.store.database import open_database
 
 
 def test_record_decide_rescreen_and_audit(tmp_path: Path) -> None:
@@ -69,9 +70,8 @@ def test_record_decide_rescreen_and_audit(tmp_path: Path) -> None:
     assert lines[0] == "seq,at,actor,action,subject,detail,prev_hash,hash"
     assert any(",alice,alert.decide," in line for line in lines)
 
-    db = sqlite3.connect(tmp_path / "watchkeeper.sqlite")
+    db = open_database(store_at(tmp_path))
     db.execute("UPDATE audit SET actor = 'mallory' WHERE action = 'alert.decide'")
-    db.commit()
     db.close()
     tampered = wk(tmp_path, "audit", "verify", check=False)
     assert tampered.returncode == 4
@@ -94,7 +94,12 @@ def test_users_create_change_and_the_audit_trail(tmp_path: Path) -> None:
         input="a long enough password\n",
         capture_output=True,
         text=True,
-        env={**os.environ, "WATCHKEEPER_HOME": str(tmp_path), "WATCHKEEPER_USER": "admin1"},
+        env={
+            **os.environ,
+            "WATCHKEEPER_HOME": str(tmp_path),
+            "WATCHKEEPER_USER": "admin1",
+            **store_env(tmp_path),
+        },
         check=True,
     )
     assert "Created analyst dora." in created.stdout
@@ -121,7 +126,7 @@ def test_an_audit_checkpoint_catches_a_recomputed_chain(tmp_path: Path) -> None:
     from watchkeeper.store.audit import entry_hash  # noqa: PLC0415
     from watchkeeper.store.users import UserStore  # noqa: PLC0415
 
-    users = UserStore(tmp_path / "watchkeeper.sqlite")
+    users = UserStore(store_at(tmp_path))
     users.create("alice", "analyst", "correct horse battery")
     users.create("bob", "admin", "correct horse battery")
     checkpoint = tmp_path / "checkpoint.json"
@@ -133,7 +138,7 @@ def test_an_audit_checkpoint_catches_a_recomputed_chain(tmp_path: Path) -> None:
     intact = wk(tmp_path, "audit", "verify", "--checkpoint", str(checkpoint))
     assert f"entries 1–{printed['seq']} unchanged" in intact.stdout
 
-    db = sqlite3.connect(tmp_path / "watchkeeper.sqlite")
+    db = open_database(store_at(tmp_path))
     rows = db.execute("SELECT seq, at, actor, action, subject, detail FROM audit ORDER BY seq").fetchall()
     prev = "0" * 64
     for seq, at, written_by, action, subject, detail in rows:  # rewrite entry 1, recompute the chain
@@ -143,7 +148,6 @@ def test_an_audit_checkpoint_catches_a_recomputed_chain(tmp_path: Path) -> None:
             "UPDATE audit SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?", (actor, prev, digest, seq)
         )
         prev = digest
-    db.commit()
     db.close()
     assert wk(tmp_path, "audit", "verify").returncode == 0  # the chain alone cannot tell
     caught = wk(tmp_path, "audit", "verify", "--checkpoint", str(checkpoint), check=False)

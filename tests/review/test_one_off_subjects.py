@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.backend import store_at
 from watchkeeper.match.screener import Screener
 from watchkeeper.review.jobs import payment_subject, record_hits, shipment_subject
 from watchkeeper.rules.book import RuleBook
@@ -32,7 +33,7 @@ def test_a_later_payment_reusing_a_msgid_gets_alerts_of_its_own(
     bundled_screener: Screener, bundled_rules: RuleBook, tmp_path: Path
 ) -> None:
     payments = PaymentScreener(bundled_screener, bundled_rules)
-    review = ReviewStore(tmp_path / "store.sqlite")
+    review = ReviewStore(store_at(tmp_path, "store.sqlite"))
     try:
         first_message = (FIXTURES / "pacs008-forwarder.xml").read_bytes()
         first = payment_subject(payments.screen_bytes(first_message))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.support import shared
 from watchkeeper.review.jobs import rescreen
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
@@ -24,8 +25,8 @@ MAR = "ofac/sdn-history/sdn-2022-03-01.csv.gz"
 
 @pytest.fixture
 def stores(tmp_path: Path) -> Iterator[tuple[SqliteStore, ReviewStore]]:
-    lists = SqliteStore(tmp_path / "watchkeeper.sqlite")
-    review = ReviewStore(tmp_path / "watchkeeper.sqlite")
+    lists = SqliteStore(store_at(tmp_path))
+    review = ReviewStore(store_at(tmp_path))
     yield lists, review
     review.close()
     lists.close()
@@ -81,8 +82,8 @@ def test_false_positive_is_suppressed_until_the_entity_changes(
 
 
 def test_four_eyes_needs_a_second_user(tmp_path: Path) -> None:
-    lists = SqliteStore(tmp_path / "watchkeeper.sqlite")
-    review = ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=True)
+    lists = SqliteStore(store_at(tmp_path))
+    review = ReviewStore(store_at(tmp_path), four_eyes=True)
     try:
         lists.import_snapshot(parse_list(shared(FEB)))
         _screen_and_record(lists, review, [Customer("C-1", "Kim Jong Un", "person")], "run-1", tmp_path)
@@ -106,8 +107,8 @@ def test_four_eyes_needs_a_second_user(tmp_path: Path) -> None:
 def test_four_eyes_covers_a_false_positive_too_and_it_suppresses_only_once_confirmed(tmp_path: Path) -> None:
     """One analyst's false positive would put the pair on the good-guy list for every later run:
     with four-eyes review it waits for a second user, and suppresses nothing until then."""
-    lists = SqliteStore(tmp_path / "watchkeeper.sqlite")
-    review = ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=True)
+    lists = SqliteStore(store_at(tmp_path))
+    review = ReviewStore(store_at(tmp_path), four_eyes=True)
     try:
         lists.import_snapshot(parse_list(shared(FEB)))
         kim = Customer("C-1", "Kim Jong Un", "person")
@@ -124,13 +125,13 @@ def test_four_eyes_covers_a_false_positive_too_and_it_suppresses_only_once_confi
         assert review.db.execute("SELECT count(*) FROM good_guy").fetchone()[0] == 1
         _screen_and_record(lists, review, [kim], "run-2", tmp_path)
         assert review.alert(alert.id).state == "false_positive"  # now suppressed
-        only_true = ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=["true_match"])
+        only_true = ReviewStore(store_at(tmp_path), four_eyes=["true_match"])
         try:
             assert only_true.four_eyes == {"true_match"}
         finally:
             only_true.close()
         with pytest.raises(ValueError, match="four-eyes review covers"):
-            ReviewStore(tmp_path / "watchkeeper.sqlite", four_eyes=["escalated"])
+            ReviewStore(store_at(tmp_path), four_eyes=["escalated"])
     finally:
         review.close()
         lists.close()
@@ -156,7 +157,7 @@ def test_delisted_entities_close_their_open_alerts_with_the_version(
 
 
 def test_audit_chain_finds_edited_and_deleted_rows(tmp_path: Path) -> None:
-    db = connect(tmp_path / "audit.sqlite")  # a store file: its migrations make the audit table
+    db = connect(store_at(tmp_path, "audit.sqlite"))  # a store file: its migrations make the audit table
     log = AuditLog(db)
     for number in range(5):
         log.append("alice", "alert.decide", f"alert:{number}", {"outcome": "false_positive"})
@@ -236,8 +237,10 @@ def test_delta_rescreen_sees_customers_added_after_an_earlier_rescreen(
     review.start_run("run-2", kind="api", actor="bob", lists=[], matcher="m", threshold=0.8)
     review.save_customers(later, "run-2", "bob")
     assert review.customers_state() != state
+    review.start_run("run-3", kind="api", actor="bob", lists=[], matcher="m", threshold=0.8)
     review.save_customers(later, "run-3", "bob")  # the same data again: nothing changed
     unchanged = review.customers_state()
+    review.start_run("run-4", kind="api", actor="bob", lists=[], matcher="m", threshold=0.8)
     review.save_customers(later, "run-4", "bob")
     assert review.customers_state() == unchanged
     lists.import_snapshot(march)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.support import BUNDLED, shared
 from watchkeeper.errors import AlreadyImported, ListFormatError
 from watchkeeper.rules.embargoes import parse_embargoes
@@ -129,7 +130,7 @@ def test_red_flags_and_hot_spots() -> None:
 
 
 def test_rule_files_are_versioned_and_a_bad_one_changes_nothing(tmp_path: Path) -> None:
-    store = RuleStore(tmp_path / "store.sqlite")
+    store = RuleStore(store_at(tmp_path, "store.sqlite"))
     try:
         first = store.import_file("dprk-goods", BUNDLED / "rules" / GOODS)
         assert (first.kind, first.seq) == ("dprk-goods", 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_env
 from tests.support import BUNDLED, wk
 from watchkeeper.match.screener import Screener
 from watchkeeper.screen.batch import OUTPUT_HEADER, BatchBusy, exclusive_output, output_busy, run_batch
@@ -198,7 +199,7 @@ def test_an_orphaned_batch_process_holds_its_output(tmp_path: Path) -> None:
     rows = SAMPLE.read_text(encoding="utf-8").splitlines()
     big.write_text("\n".join([rows[0]] + rows[1:] * 20) + "\n", encoding="utf-8")
     output = tmp_path / "alerts.csv"
-    env = {**os.environ, "WATCHKEEPER_HOME": str(tmp_path)}
+    env = {**os.environ, "WATCHKEEPER_HOME": str(tmp_path), **store_env(tmp_path)}
     orphan = subprocess.Popen(
         [sys.executable, "-m", "watchkeeper", "batch", str(big), "-o", str(output), "--workers", "1"],
         env=env,

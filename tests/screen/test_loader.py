@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.support import BUNDLED, shared
 from watchkeeper.errors import NotFound
 from watchkeeper.match.screener import ScreeningQuery
@@ -91,7 +92,7 @@ def test_past_indexes_are_kept_in_memory_and_loaded_once_under_concurrent_reques
 ) -> None:
     """Six `as_of` requests at once for one date load its index once; the most recent version sets
     stay in memory (up to the bound); with a bound of none, every request loads."""
-    path = tmp_path / "store.sqlite"
+    path = store_at(tmp_path, "store.sqlite")
     first = SqliteStore(path)
     try:
         for name in ("ofac/sdn-history/sdn-2022-02-03.csv.gz", "ofac/sdn-history/sdn-2022-03-01.csv.gz"):

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import sqlite_only, store_at
 from tests.support import ROOT, wk
 from watchkeeper.store import migrations
 from watchkeeper.store.audit import AuditLog
-from watchkeeper.store.migrations import LATEST, Migration, SchemaTooNew, StoreUnreadable, applied, upgrade
+from watchkeeper.store.database import Database, StoreUnreadable, open_database
+from watchkeeper.store.migrations import LATEST, Migration, SchemaTooNew, applied, upgrade
 from watchkeeper.store.units import Stores
 
 FIXTURE = ROOT / "tests" / "fixtures" / "store" / "watchkeeper-2026-12-03.sqlite.gz"
@@ -35,6 +37,7 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         db.close()
 
 
+@sqlite_only
 def test_a_store_written_before_migrations_upgrades_in_place_without_losing_a_row(tmp_path: Path) -> None:
     path = _old_store(tmp_path)
     before = _rows(path)
@@ -57,9 +60,10 @@ def test_a_store_written_before_migrations_upgrades_in_place_without_losing_a_ro
     ]
 
 
+@sqlite_only
 def test_opening_an_upgraded_store_applies_nothing_again(tmp_path: Path) -> None:
     path = _old_store(tmp_path)
-    db = sqlite3.connect(path, isolation_level=None)
+    db = open_database(path)
     assert [m.number for m in upgrade(db)] == list(range(1, LATEST + 1))
     assert upgrade(db) == []
     assert [m.number for m in applied(db)] == list(range(1, LATEST + 1))
@@ -75,7 +79,7 @@ with Stores(sys.argv[1]) as stores:
 
 
 def test_two_processes_opening_a_new_store_at_once_apply_each_migration_once(tmp_path: Path) -> None:
-    path = tmp_path / "watchkeeper.sqlite"
+    path = store_at(tmp_path)
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", OPEN_STORE, str(path)], cwd=ROOT, stderr=subprocess.PIPE, text=True
@@ -85,37 +89,38 @@ def test_two_processes_opening_a_new_store_at_once_apply_each_migration_once(tmp
     for process in processes:
         _, error = process.communicate(timeout=120)
         assert process.returncode == 0, error
-    db = sqlite3.connect(path)
-    assert [r[0] for r in db.execute("SELECT number FROM schema_migration")] == list(range(1, LATEST + 1))
+    db = open_database(path)
+    assert [r[0] for r in db.execute("SELECT number FROM schema_migration ORDER BY number")] == list(
+        range(1, LATEST + 1)
+    )
     db.close()
 
 
 def test_a_failing_migration_leaves_the_store_at_the_one_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "watchkeeper.sqlite"
-    db = sqlite3.connect(path, isolation_level=None)
+    db = open_database(store_at(tmp_path))
     upgrade(db)
 
-    def half_done(db: sqlite3.Connection) -> None:
+    def half_done(db: Database) -> None:
         db.execute("CREATE TABLE vessel_event (id INTEGER PRIMARY KEY)")
         db.execute("INSERT INTO vessel_event VALUES (1)")
-        raise sqlite3.OperationalError("disk I/O error")
+        raise OSError("disk I/O error")
 
     monkeypatch.setattr(
         migrations, "MIGRATIONS", (*migrations.MIGRATIONS, Migration(LATEST + 1, "events", half_done))
     )
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(OSError, match="disk I/O error"):
         upgrade(db)
     assert [m.number for m in applied(db)] == list(range(1, LATEST + 1))
-    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'vessel_event'").fetchone() is None
+    assert not db.has_table("vessel_event")
     db.close()
 
 
 def test_a_store_upgraded_by_a_newer_watchkeeper_is_refused_with_the_reason(tmp_path: Path) -> None:
-    path = tmp_path / "watchkeeper.sqlite"
+    path = store_at(tmp_path)
     Stores(path).close()
-    db = sqlite3.connect(path, isolation_level=None)
+    db = open_database(path)
     upgrade(db)
     db.execute("INSERT INTO schema_migration VALUES (?, 'from the future', '2030-01-01')", (LATEST + 1,))
     db.close()
@@ -129,6 +134,7 @@ def test_a_store_upgraded_by_a_newer_watchkeeper_is_refused_with_the_reason(tmp_
     assert "upgrade Watchkeeper" in result.stderr
 
 
+@sqlite_only
 def test_db_upgrade_and_status_from_the_command_line(tmp_path: Path) -> None:
     _old_store(tmp_path)
     status = json.loads(wk(tmp_path, "db", "status", "--json").stdout)
@@ -143,6 +149,7 @@ def test_db_upgrade_and_status_from_the_command_line(tmp_path: Path) -> None:
     assert status["pending"] == []
 
 
+@sqlite_only
 def test_a_file_that_is_not_a_store_is_refused_by_name_and_left_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "watchkeeper.sqlite"
     path.write_bytes(b"not a database: a file someone put here by mistake, long enough for SQLite")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend import store_at
 from tests.support import shared
 from watchkeeper.errors import NotFound
 from watchkeeper.sources import parse_list
@@ -19,10 +20,10 @@ MAR = "ofac/sdn-history/sdn-2022-03-01.csv.gz"
 
 
 def test_incremental_import_stores_what_a_full_parse_gives(tmp_path: Path) -> None:
-    incremental = SqliteStore(tmp_path / "a.sqlite")
+    incremental = SqliteStore(store_at(tmp_path, "a.sqlite"))
     incremental.import_snapshot(parse_list(shared(FEB)))
     incremental.import_snapshot(parse_list(shared(MAR)))
-    direct = SqliteStore(tmp_path / "b.sqlite")
+    direct = SqliteStore(store_at(tmp_path, "b.sqlite"))
     direct.import_snapshot(parse_list(shared(MAR)))
     left = [e.content_hash() for e in incremental.entities("ofac-sdn")]
     right = [e.content_hash() for e in direct.entities("ofac-sdn")]

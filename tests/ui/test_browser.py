@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.backend import store_at
 from tests.live_server import LiveServer
 from tests.support import shared, wk
 from watchkeeper.sources import parse_list
+from watchkeeper.store.database import open_database
 from watchkeeper.store.users import UserStore
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,7 +71,7 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     wk(home, "batch", str(customers), "-o", str(tmp_path / "alerts.csv"), "--record", "--user", "loader")
-    users = UserStore(home / "watchkeeper.sqlite")
+    users = UserStore(store_at(home))
     try:
         users.create("alice", "analyst", PASSWORD)
         users.create("bob", "supervisor", PASSWORD)
@@ -126,12 +127,11 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
 
         supervisor.goto(f"{live.url}/ui/audit")
         expect(supervisor.locator("#verify")).to_contain_text("Chain intact")
-        db = sqlite3.connect(home / "watchkeeper.sqlite")
+        db = open_database(store_at(home))
         db.execute(
             "UPDATE audit SET detail = replace(detail, 'different individual', 'same person') "
             "WHERE action = 'alert.decide'"
         )
-        db.commit()
         db.close()
         supervisor.reload()
         expect(supervisor.locator("#verify")).to_contain_text("Chain broken")

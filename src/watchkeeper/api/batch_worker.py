@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ from typing import IO, TypeVar
 
 from watchkeeper.screen.batch import output_busy
 from watchkeeper.settings import Settings
+from watchkeeper.store.database import is_busy, store_errors
 from watchkeeper.store.service import BatchJob, ServiceStore
 
 log = logging.getLogger("watchkeeper.batches")
@@ -50,8 +50,7 @@ T = TypeVar("T")
 
 
 def is_transient(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    return is_busy(exc)
 
 
 def retrying(work: Callable[[], T], stop: threading.Event | None = None) -> T:
@@ -59,7 +58,7 @@ def retrying(work: Callable[[], T], stop: threading.Event | None = None) -> T:
     for attempt in range(LOCK_RETRIES):
         try:
             return work()
-        except sqlite3.OperationalError as exc:
+        except Exception as exc:
             if not is_transient(exc) or attempt == LOCK_RETRIES - 1:
                 raise
             log.info("store busy (%s); trying again", exc)
@@ -80,7 +79,7 @@ class BatchWorker:
         self._cleaned_at = 0.0
 
     def start(self) -> None:
-        store = ServiceStore(self.settings.store_path)
+        store = ServiceStore(self.settings.store_location)
         try:
             requeued = store.requeue_interrupted()
             self._clean(store)
@@ -108,6 +107,7 @@ class BatchWorker:
         a killed server left behind; never fatal."""
         days = self.settings.retention_days
         now = datetime.now(UTC)
+        never_fatal: tuple[type[Exception], ...] = (OSError, *store_errors())
         try:
             if days > 0:
                 before = (now - timedelta(days=days)).isoformat(timespec="seconds")
@@ -120,12 +120,12 @@ class BatchWorker:
             for folder in uploads.iterdir() if uploads.is_dir() else ():
                 if folder.stat().st_mtime < stale:
                     shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, sqlite3.Error):
+        except never_fatal:
             log.exception("batch worker: clean-up failed; tried again later")
         self._cleaned_at = time.monotonic()
 
     def _loop(self) -> None:
-        store = ServiceStore(self.settings.store_path)
+        store = ServiceStore(self.settings.store_location)
         try:
             while not self._stop.is_set():
                 if time.monotonic() - self._cleaned_at > CLEAN_EVERY_SECONDS:
@@ -227,7 +227,7 @@ class BatchWorker:
     @staticmethod
     def _report_progress(store: ServiceStore, job: BatchJob, progress: Path) -> None:
         # Progress is a courtesy: a busy store or a half-seen file must not stop the job.
-        with contextlib.suppress(OSError, ValueError, KeyError, sqlite3.OperationalError):
+        with contextlib.suppress(OSError, ValueError, KeyError, *store_errors()):
             state = json.loads(progress.read_text())
             store.update_job(
                 job.id, done_rows=int(state["rows"]), alerts=int(state["alerts"]), errors=int(state["errors"])

@@ -81,7 +81,20 @@ def parse_date_option(value: str | None, option: str) -> date | None:
 @app.callback()
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="WATCHKEEPER_DATABASE_URL",
+            help="Keep the store in this PostgreSQL database (postgresql://user:password@host/db) "
+            "instead of the SQLite file under --home; every command, API worker and batch shares it.",
+            show_envvar=True,
+        ),
+    ] = None,
 ) -> None:
+    if database_url:
+        # Read by Settings.from_env here and in every process this one starts (API workers, batches).
+        os.environ["WATCHKEEPER_DATABASE_URL"] = database_url
     if version:
         out.print(f"watchkeeper {__version__}")
         raise typer.Exit()

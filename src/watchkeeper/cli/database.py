@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from watchkeeper.cli.common import HomeOption, JsonFlag, app, emit_json, out, reported_errors, settings_for
 from watchkeeper.errors import NotFound
+from watchkeeper.store.database import open_database
 from watchkeeper.store.db import connect, prepare
 from watchkeeper.store.migrations import LATEST, MIGRATIONS, applied, check_not_newer
 
@@ -26,10 +25,11 @@ def db_upgrade(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     is for doing it at a chosen moment (before starting several API workers, say).
     """
     with reported_errors():
-        path = settings_for(home).store_path
-        db = connect(path, create=False)
+        settings = settings_for(home)
+        path = settings.store_shown
+        db = connect(settings.store_location, create=False)
         try:
-            done = prepare(db, str(path))
+            done = prepare(db)
         finally:
             db.close()
     if as_json:
@@ -45,12 +45,13 @@ def db_upgrade(home: HomeOption = None, as_json: JsonFlag = False) -> None:
 def db_status(home: HomeOption = None, as_json: JsonFlag = False) -> None:
     """The migrations the store has (number, name, when applied) and those it lacks."""
     with reported_errors():
-        path = settings_for(home).store_path
-        if not path.exists():
+        settings = settings_for(home)
+        path = settings.store_shown
+        if not settings.database_url and not settings.store_path.exists():
             raise NotFound(f"{path}: no store here (run `watchkeeper db upgrade` or `make run`)")
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = open_database(settings.store_location, read_only=True)
         try:
-            check_not_newer(db, str(path))
+            check_not_newer(db, path)
             done = applied(db)
         finally:
             db.close()

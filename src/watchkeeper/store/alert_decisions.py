@@ -6,12 +6,12 @@ the record of who set it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from watchkeeper.errors import InvalidInput, NotFound
 from watchkeeper.store.audit import AuditLog
+from watchkeeper.store.database import Database
 from watchkeeper.store.db import transaction
 from watchkeeper.store.review_records import OPEN_STATES, OUTCOMES, Alert, Decision
 
@@ -27,7 +27,7 @@ def _now() -> str:
 class AlertDecisions:
     """The alert half of the review store; `ReviewStore` opens the connection and audit log."""
 
-    db: sqlite3.Connection
+    db: Database
     audit: AuditLog
     #: The outcomes a second user must confirm.
     four_eyes: frozenset[str]
@@ -85,10 +85,11 @@ class AlertDecisions:
                 raise InvalidInput(f"alert {alert_id} waits for a second user to confirm its decision")
             state = f"{outcome}_pending" if outcome in self.four_eyes else outcome
             cursor = self.db.execute(
-                "INSERT INTO decision (alert_id, at, actor, outcome, reason) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO decision (alert_id, at, actor, outcome, reason) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (alert_id, _now(), actor, outcome, reason.strip()),
             )
-            decision_id = int(cursor.lastrowid or 0)
+            decision_id = int(cursor.fetchone()[0])
             self.db.execute(
                 "UPDATE alert SET state = ?, updated_at = ? WHERE id = ?", (state, _now(), alert_id)
             )
@@ -104,7 +105,8 @@ class AlertDecisions:
 
     def _add_good_guy(self, alert: Alert, decision_id: int) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO good_guy VALUES (?, ?, ?, ?)",
+            "INSERT INTO good_guy VALUES (?, ?, ?, ?) ON CONFLICT (customer_id, entity_id) DO UPDATE SET "
+            "entity_hash = excluded.entity_hash, decision_id = excluded.decision_id",
             (alert.customer_id, alert.entity_id, alert.entity_hash, decision_id),
         )
 

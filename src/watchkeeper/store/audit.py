@@ -15,13 +15,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from watchkeeper.errors import InvalidInput
 from watchkeeper.spreadsheet import safe_row
+from watchkeeper.store.database import Database
 
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "actor", "action", "subject", "detail", "prev_hash", "hash")
@@ -86,10 +86,14 @@ class AuditReport:
         return not self.problems
 
 
+#: `LIMIT` for all rows: both engines read a (big) number, neither the other's way of saying none.
+NO_LIMIT = 1 << 62
+
+
 class AuditLog:
     """The audit table of one SQLite connection; callers append inside their own transactions."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         # The table is made by the store's migrations (`migrations.py`) when it is opened.
         self.db = db
 
@@ -111,7 +115,7 @@ class AuditLog:
         rows = self.db.execute(
             "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit "
             "ORDER BY seq LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
+            (NO_LIMIT if limit is None else limit, offset),
         )
         return [AuditEntry(int(r[0]), *(str(v) for v in r[1:])) for r in rows]
 

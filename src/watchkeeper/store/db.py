@@ -1,36 +1,38 @@
-"""The SQLite connection every store opens on the one store file, and its write transaction."""
+"""The connection every store opens on the one store (file or database), and its write transaction."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from watchkeeper.store.migrations import Migration, reading_store, upgrade
+from watchkeeper.store.database import Database, open_database, reading_store
+from watchkeeper.store.migrations import Migration, upgrade
 from watchkeeper.store.transaction import transaction
 
 __all__ = ["connect", "prepare", "transaction"]
 
 
-def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+def connect(location: Path | str, *, create: bool = True) -> Database:
     """A connection in autocommit mode (transactions are explicit), usable from any thread.
 
-    With `create`, the store is prepared (`prepare`: WAL mode, the migrations it lacks applied).
-    A server's per-thread connections pass
-    `create=False`: schema statements take locks that a burst of new threads would wait on.
+    `location` is an SQLite file (or `:memory:`) or a `postgresql://` URL. With `create`, the
+    store is prepared (`prepare`: WAL mode, the migrations it lacks applied). A server's
+    per-thread connections pass `create=False`: schema statements take locks that a burst of
+    new threads would wait on.
     """
-    text = str(path)
-    if text != ":memory:":
-        Path(text).parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(text, isolation_level=None, check_same_thread=False, timeout=30)
+    db = open_database(location)
     if create:
-        prepare(db, text)
+        try:
+            prepare(db)
+        except BaseException:
+            db.close()
+            raise
     return db
 
 
-def prepare(db: sqlite3.Connection, where: str) -> list[Migration]:
-    """The file in WAL mode (readers go on while one writer writes), its missing migrations
-    applied; returns those this call applied."""
-    if where != ":memory:":
-        with reading_store(where):
+def prepare(db: Database) -> list[Migration]:
+    """An SQLite file in WAL mode (readers go on while one writer writes); the store's missing
+    migrations applied. Returns those this call applied."""
+    if db.engine == "sqlite" and db.where != ":memory:":
+        with reading_store(db.where):
             db.execute("PRAGMA journal_mode = WAL")
-    return upgrade(db, where)
+    return upgrade(db, db.where)

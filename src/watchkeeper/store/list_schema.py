@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from watchkeeper.model import ListVersion
@@ -63,7 +62,7 @@ VERSION_COLUMNS = (
 )
 
 
-def version_from_row(row: sqlite3.Row | tuple[object, ...]) -> ListVersion:
+def version_from_row(row: tuple[object, ...]) -> ListVersion:
     values = tuple(row)
     return ListVersion(
         source=str(values[0]),

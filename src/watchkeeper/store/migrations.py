@@ -14,14 +14,13 @@ migration at the end of `MIGRATIONS`; a migration once released is never edited.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from watchkeeper.errors import WatchkeeperError
 from watchkeeper.store.app_schema import AUDIT_DDL, RULES_DDL, SERVICE_DDL, USERS_DDL
+from watchkeeper.store.database import Database, reading_store
 from watchkeeper.store.list_schema import LIST_DDL, SCHEMA_VERSION
 from watchkeeper.store.review_schema import REVIEW_DDL
 from watchkeeper.store.transaction import transaction
@@ -31,29 +30,11 @@ class SchemaTooNew(WatchkeeperError):
     """The store was upgraded by a newer Watchkeeper than this one."""
 
 
-class StoreUnreadable(WatchkeeperError):
-    """The store file is not an SQLite database (or is damaged): nothing is read or changed."""
-
-
-@contextmanager
-def reading_store(where: str) -> Iterator[None]:
-    """SQLite's "file is not a database" as a clear error naming the file; a busy or locked
-    store (OperationalError) stays what it is, for the callers that wait and retry."""
-    try:
-        yield
-    except sqlite3.OperationalError:
-        raise
-    except sqlite3.DatabaseError as exc:
-        raise StoreUnreadable(
-            f"{where}: not a Watchkeeper store, or damaged ({exc}); nothing was changed"
-        ) from exc
-
-
 @dataclass(frozen=True)
 class Migration:
     number: int
     name: str
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[Database], None]
 
 
 @dataclass(frozen=True)
@@ -71,21 +52,23 @@ def statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def add_missing_columns(db: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    present = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+def add_missing_columns(db: Database, table: str, columns: dict[str, str]) -> None:
+    present = db.columns(table)
     for name, declaration in columns.items():
         if name not in present:
-            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+            db.execute(db.ddl(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}"))
 
 
-def _baseline(db: sqlite3.Connection) -> None:
+def _baseline(db: Database) -> None:
     for script in (LIST_DDL, AUDIT_DDL, REVIEW_DDL, USERS_DDL, SERVICE_DDL, RULES_DDL):
         for statement in statements(script):
-            db.execute(statement)
+            db.execute(db.ddl(statement))
     # Columns added during 2026, before migrations were recorded: stores written earlier lack them.
     add_missing_columns(db, "app_session", {"created_at": "TEXT", "last_seen_at": "TEXT"})
     add_missing_columns(db, "api_key", {"expires_at": "TEXT", "last_used_at": "TEXT", "prefix": "TEXT"})
-    db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    db.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", (str(SCHEMA_VERSION),)
+    )
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -101,30 +84,25 @@ _TABLE = (
 )
 
 
-def applied(db: sqlite3.Connection) -> list[AppliedMigration]:
+def applied(db: Database) -> list[AppliedMigration]:
     """The migrations this store has, oldest first ([] for a store older than migrations)."""
-    if (
-        db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'"
-        ).fetchone()
-        is None
-    ):
+    if not db.has_table("schema_migration"):
         return []
     rows = db.execute("SELECT number, name, applied_at FROM schema_migration ORDER BY number")
     return [AppliedMigration(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
-def current(db: sqlite3.Connection) -> int:
+def current(db: Database) -> int:
     done = applied(db)
     return done[-1].number if done else 0
 
 
-def pending(db: sqlite3.Connection) -> list[Migration]:
+def pending(db: Database) -> list[Migration]:
     at = current(db)
     return [m for m in MIGRATIONS if m.number > at]
 
 
-def check_not_newer(db: sqlite3.Connection, where: str) -> None:
+def check_not_newer(db: Database, where: str) -> None:
     with reading_store(where):
         at = current(db)
     if at > LATEST:
@@ -134,7 +112,7 @@ def check_not_newer(db: sqlite3.Connection, where: str) -> None:
         )
 
 
-def upgrade(db: sqlite3.Connection, where: str = "store") -> list[Migration]:
+def upgrade(db: Database, where: str = "store") -> list[Migration]:
     """Apply the migrations the store lacks, in order, each in one write transaction (a failing
     one leaves the store at the one before). Returns those applied by this call."""
     check_not_newer(db, where)
@@ -143,7 +121,7 @@ def upgrade(db: sqlite3.Connection, where: str = "store") -> list[Migration]:
         if migration.number <= current(db):
             continue
         with transaction(db):
-            db.execute(_TABLE)
+            db.execute(db.ddl(_TABLE))
             # Another process may have applied it while this one waited for the write lock.
             if current(db) < migration.number:
                 migration.apply(db)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -143,7 +142,8 @@ class ReviewStore(AlertDecisions):
                     )
                     changed += c.type not in ONE_OFF_KINDS
                 self.db.execute(
-                    "INSERT OR REPLACE INTO run_input VALUES (?, ?, ?)",
+                    "INSERT INTO run_input VALUES (?, ?, ?) "
+                    "ON CONFLICT (run_id, customer_id) DO UPDATE SET query = excluded.query",
                     (run_id, c.id, json.dumps(c.__dict__)),
                 )
                 count += 1
@@ -242,7 +242,8 @@ class ReviewStore(AlertDecisions):
         with self.transaction():
             for customer_id, entity, score, explanation in found:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO result VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, customer_id, entity_id) "
+                    "DO UPDATE SET score = excluded.score, explanation = excluded.explanation",
                     (run_id, customer_id, entity.id, score, json.dumps(explanation, ensure_ascii=False)),
                 )
                 digest = entity.content_hash()
@@ -254,10 +255,10 @@ class ReviewStore(AlertDecisions):
                     cursor = self.db.execute(
                         "INSERT INTO alert (customer_id, entity_id, state, score, entity_hash, raised_run, "
                         "last_run, "
-                        "created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+                        "created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
                         (customer_id, entity.id, score, digest, run_id, run_id, now, now),
                     )
-                    alert_id = int(cursor.lastrowid or 0)
+                    alert_id = int(cursor.fetchone()[0])
                     outcome.raised.append(alert_id)
                     self.audit.append(
                         actor,
@@ -310,10 +311,7 @@ class ReviewStore(AlertDecisions):
         return outcome
 
     def _state(self, content_hash: str) -> Entity | None:
-        try:
-            row = self.db.execute("SELECT body FROM entity_state WHERE hash = ?", (content_hash,)).fetchone()
-        except sqlite3.OperationalError:
-            return None  # no list store in this file
+        row = self.db.execute("SELECT body FROM entity_state WHERE hash = ?", (content_hash,)).fetchone()
         return Entity.from_dict(json.loads(row[0])) if row else None
 
     def rescreen_mark(self, source: str) -> int | None:

@@ -56,13 +56,15 @@ class RuleStore:
                 f"INSERT INTO rule_file ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 (kind, seq, path.name, digest, loaded_at, text),
             )
+            self._db.notify_change()
             self._audit.append(actor, "rules.import", f"{kind}@{seq}", {"file": path.name, "sha256": digest})
         return RuleFile(kind, seq, path.name, digest, loaded_at, text)
 
     def versions(self, kind: str | None = None) -> list[RuleFile]:
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM rule_file WHERE ? IS NULL OR kind = ? ORDER BY kind, seq", (kind, kind)
-        )
+        if kind is None:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM rule_file ORDER BY kind, seq")
+        else:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM rule_file WHERE kind = ? ORDER BY seq", (kind,))
         return [RuleFile(str(k), int(s), str(n), str(h), str(a), str(t)) for k, s, n, h, a, t in rows]
 
     def current(self) -> dict[str, RuleFile]:

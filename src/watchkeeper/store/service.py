@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -224,16 +223,11 @@ class ServiceStore:
         now = datetime.now(UTC)
         if key.last_used_at and now - datetime.fromisoformat(key.last_used_at) < LAST_USED_EVERY:
             return
-        self._db.execute("PRAGMA busy_timeout = 0")
-        try:
-            self._db.execute(
-                "UPDATE api_key SET last_used_at = ? WHERE key_id = ?",
-                (now.isoformat(timespec="seconds"), key.key_id),
-            )
-        except sqlite3.OperationalError:
-            pass  # the store is busy (an import): the time is written on a later call
-        finally:
-            self._db.execute("PRAGMA busy_timeout = 30000")
+        # A busy store (an import) is not waited for: the time is written on a later call.
+        self._db.try_write_now(
+            "UPDATE api_key SET last_used_at = ? WHERE key_id = ?",
+            (now.isoformat(timespec="seconds"), key.key_id),
+        )
 
     def keys(self) -> list[ApiKey]:
         rows = self._db.execute(f"SELECT {_KEY_COLUMNS} FROM api_key ORDER BY created_at, key_id")

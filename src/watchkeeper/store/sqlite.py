@@ -34,8 +34,6 @@ class SqliteStore:
         a burst of new threads wait on each other."""
         self.path = str(path)
         self._db = connect(path, create=create)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA synchronous = NORMAL")
         self._audit = AuditLog(self._db)
         if not create:
             return
@@ -141,7 +139,7 @@ class SqliteStore:
                 tuple(version.to_dict().values()),
             )
             self._db.executemany(
-                "INSERT OR IGNORE INTO entity_state VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO entity_state VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
                 (
                     (hashes[i], i, incoming[i].schema, incoming[i].caption, bodies[i])
                     for i in (*added, *amended)
@@ -183,6 +181,7 @@ class SqliteStore:
                     for c in changes
                 ),
             )
+            self._db.notify_change()
             self._audit.append(
                 actor,
                 "list.import",
@@ -402,5 +401,9 @@ class SqliteStore:
         return ListDiff(source, before_version, after_version, tuple(result))
 
     def dump(self) -> list[str]:
-        """Every row of the store as SQL text, to compare states in tests."""
-        return list(self._db.iterdump())
+        """Every row of every table of the store as text, in a fixed order, to compare states in tests."""
+        return [
+            f"{table}: {line}"
+            for table in self._db.tables()
+            for line in sorted(repr(tuple(row)) for row in self._db.execute(f"SELECT * FROM {table}"))
+        ]

@@ -1,19 +1,12 @@
-"""The write transaction every store and migration takes on its SQLite connection."""
+"""The write transaction every store and migration takes on its connection."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from watchkeeper.store.database import Database
 
 
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """A write transaction: taken at once (no upgrade deadlock), rolled back on any error."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def transaction(db: Database) -> AbstractContextManager[None]:
+    """A write transaction: the store's write lock taken at once, rolled back on any error."""
+    return db.transaction()

@@ -36,7 +36,7 @@ class Stores:
         session_idle_seconds: int = SESSION_IDLE_SECONDS,
         session_absolute_seconds: int = SESSION_HOURS * 3600,
     ) -> None:
-        self.path = Path(path)
+        self.path = str(path)
         self._create = create
         self._four_eyes = four_eyes if isinstance(four_eyes, bool) else tuple(four_eyes)
         self._idle = session_idle_seconds
