@@ -63,6 +63,7 @@ def store_at(folder: Path, name: str = "watchkeeper.sqlite") -> str:
     PostgreSQL schema that stands for it."""
     if not ON_POSTGRES:
         return str(folder / name)
+    folder.mkdir(parents=True, exist_ok=True)  # as opening the SQLite file would
     schema = _schema(folder, name)
     if schema in _created:
         return schema_url(schema)
@@ -75,6 +76,9 @@ def store_env(home: Path) -> dict[str, str]:
 
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about the SQLite file itself")
+postgres_only = pytest.mark.skipif(
+    not ON_POSTGRES, reason="PostgreSQL only (WATCHKEEPER_TEST_BACKEND=postgresql)"
+)
 
 
 #: Tables whose rows others name (foreign keys): copied first.

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.backend import store_at
+from tests.backend import ON_POSTGRES, store_at
 from tests.live_server import Keys, LiveServer, copy_home, make_keys
 from tests.support import BUNDLED
 from watchkeeper.screen.batch import OUTPUT_HEADER, output_busy, run_batch
@@ -306,6 +306,8 @@ def test_a_batch_sent_while_the_store_is_locked_gets_503_and_leaves_nothing(
     holder = open_database(store_at(home))
     try:
         holder.begin_write()
+        if ON_POSTGRES:  # a lone insert takes no store-wide lock there: hold the table it writes
+            holder.execute("LOCK TABLE batch_job IN EXCLUSIVE MODE")
         with live.client(keys.read) as client:
             refused = client.post("/batches", files={"file": ("c.csv", CUSTOMERS.read_bytes())})
         holder.execute("ROLLBACK")

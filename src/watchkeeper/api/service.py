@@ -32,6 +32,7 @@ from watchkeeper.screen.vessels import VesselScreener
 from watchkeeper.settings import Settings, open_stores
 from watchkeeper.sources import parse_list
 from watchkeeper.store import ImportResult
+from watchkeeper.store.database import Database, open_database
 from watchkeeper.store.units import Stores
 
 log = logging.getLogger(__name__)
@@ -159,12 +160,26 @@ class ScreeningService:
         thread.start()
 
     def _watch(self) -> None:
-        while not self._stop_watching.wait(self.settings.reload_poll_seconds):
+        # On PostgreSQL an import anywhere is notified at once (LISTEN/NOTIFY); on SQLite, and
+        # as a safety net for a lost notification, the store is compared every poll interval.
+        feed: Database | None = None
+        while not self._stop_watching.is_set():
             try:
+                if feed is None:
+                    feed = open_database(self.settings.store_location)
+                feed.wait_for_change(self.settings.reload_poll_seconds, self._stop_watching)
+                if self._stop_watching.is_set():
+                    break
                 if self.reload_if_changed():
                     log.info("lists reloaded: %s", ", ".join(v.label for v in self.require_lists().versions))
-            except Exception:  # a busy or briefly unreadable store: the next round tries again
+            except Exception:  # a busy or briefly unreachable store: the next round tries again
                 log.exception("list watcher: cannot compare the loaded lists with the store")
+                if feed is not None:
+                    feed.close()
+                    feed = None
+                self._stop_watching.wait(self.settings.reload_poll_seconds)
+        if feed is not None:
+            feed.close()
 
     def channels(self, loaded: LoadedLists) -> TradeChannels:
         """Payment, vessel and shipment screeners over one generation, built on first use."""

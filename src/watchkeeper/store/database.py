@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import sys
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from watchkeeper.errors import WatchkeeperError
+from watchkeeper.errors import InvalidInput, WatchkeeperError
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 #: A write transaction waits this long for the writer before it (SQLite's busy timeout, PostgreSQL's
@@ -123,6 +124,13 @@ class Database:
     def notify_change(self) -> None:
         """Tell other processes' watchers that lists or rules changed (on commit); SQLite's
         watchers look for themselves."""
+
+    def wait_for_change(self, seconds: float, stop: threading.Event) -> bool:
+        """Wait up to `seconds` (or until `stop` is set) for another process to say the lists or
+        rules changed; True if one did. SQLite has no such signal: this only waits, and the
+        caller looks for itself."""
+        stop.wait(seconds)
+        return False
 
     def try_write_now(self, sql: str, params: Params) -> bool:
         """One statement, given up at once (False) rather than waiting for a busy store."""
@@ -246,7 +254,13 @@ def _postgres_value(value: object) -> object:
 
 
 def _postgres_params(params: Params) -> Params:
-    if any(isinstance(v, (bool, date)) for v in params):
+    if any(isinstance(v, (bool, date)) or (isinstance(v, str) and "\x00" in v) for v in params):
+        for value in params:
+            if isinstance(value, str) and "\x00" in value:
+                # PostgreSQL text cannot hold NUL; refused here rather than as a driver error (a 500).
+                raise InvalidInput(
+                    f"text with a NUL character (\\x00) cannot be stored or searched: {value!r}"
+                )
         return tuple(_postgres_value(v) for v in params)
     return params
 
@@ -274,6 +288,7 @@ class PostgresDatabase(Database):
         self.schema = str(schema[0])
         self._lock_key = zlib.crc32(self.schema.encode()) - (1 << 31)
         self.channel = f"watchkeeper_{self.schema}"
+        self._listening = False
         self.raw.execute(f"SET lock_timeout = '{WRITE_WAIT_SECONDS}s'")
 
     def _guarded(self, work: Callable[[], Any]) -> Any:
@@ -355,13 +370,12 @@ class PostgresDatabase(Database):
         self.execute("COMMIT")
         return True
 
-    def listen(self) -> Iterator[None]:
-        """Blocks until a change is notified or a second passes; yields after each (a watcher's loop)."""
-        self.execute(f'LISTEN "{self.channel}"')
-        while True:
-            for _ in self.raw.notifies(timeout=1.0, stop_after=1):
-                pass
-            yield None
+    def wait_for_change(self, seconds: float, stop: threading.Event) -> bool:
+        if not self._listening:
+            self.execute(f'LISTEN "{self.channel}"')
+            self._listening = True
+        notified = self._guarded(lambda: list(self.raw.notifies(timeout=seconds, stop_after=1)))
+        return bool(notified)
 
 
 def is_busy(error: BaseException) -> bool:
