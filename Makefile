@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: eval-baseline bench-start run test check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
+.PHONY: eval-baseline bench-start run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,21 @@ run: $(STAMP)
 	$(BIN)/watchkeeper db upgrade
 	$(BIN)/watchkeeper run
 
-## test: the whole test suite (reads ../shared/data where present), then lint and types
+## test: the whole test suite (reads ../shared/data where present) on the SQLite store, every test
+## that opens a store again on PostgreSQL (test-postgres), then lint and types
 test: $(STAMP) browser
 	$(BIN)/pytest -n 2 -q
+	$(MAKE) test-postgres
 	$(MAKE) check
+
+## test-postgres: the tests that open a store, on PostgreSQL: scripts/test-postgres installs (as root)
+## and starts Debian's server; without one the pass is skipped, unless WATCHKEEPER_REQUIRE_POSTGRES=1
+test-postgres: $(STAMP)
+	@url="$$(scripts/test-postgres)" || { \
+		if [ "$${WATCHKEEPER_REQUIRE_POSTGRES:-0}" = 1 ]; then exit 1; fi; \
+		echo "PostgreSQL unavailable: the PostgreSQL pass of the tests is SKIPPED" >&2; exit 0; }; \
+	echo "PostgreSQL pass: $$url"; \
+	WATCHKEEPER_TEST_BACKEND=postgresql WATCHKEEPER_TEST_DATABASE_URL="$$url" $(BIN)/pytest -n 2 -q
 
 check: lint typecheck imports
 

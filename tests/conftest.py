@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.backend import created_schemas, drop_created_schemas, store_at
+from tests.backend import ON_POSTGRES, created_schemas, drop_created_schemas, store_at
 from tests.support import BUNDLED
 from watchkeeper.match.screener import Screener
 from watchkeeper.rules.book import RuleBook
 from watchkeeper.store import SqliteStore
+
+#: What a test module does to open a store (directly, or through a command or a server).
+_USES_A_STORE = re.compile(r"store_at\(|\bwk\(|\bLiveServer\b|loaded_home|open_stores\(|\bstore\b")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, only the tests that open a store run again: the others (matching, parsing)
+    do not touch it and have passed on the SQLite run."""
+    if not ON_POSTGRES:
+        return
+    uses: dict[Path, bool] = {}
+    kept, dropped = [], []
+    for item in items:
+        path = Path(str(item.fspath))
+        if path not in uses:
+            uses[path] = bool(_USES_A_STORE.search(path.read_text(encoding="utf-8")))
+        (kept if uses[path] else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True, scope="session")

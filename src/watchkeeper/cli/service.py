@@ -71,11 +71,13 @@ def serve(
     if open_read:
         settings = dataclasses.replace(settings, open_read=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The store reached and its migrations applied once, before any worker starts: a database
+    # that is down or refuses the login is one clear error here, not a traceback per worker.
+    with reported_errors(), open_stores(settings) as stores:
+        stores.create_all()
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
         return
-    with reported_errors(), open_stores(settings) as stores:
-        stores.create_all()  # migrations once, before the workers start
     # Each worker process builds its app from the environment (uvicorn imports it by name).
     os.environ["WATCHKEEPER_HOME"] = str(settings.home)
     if settings.open_read:
