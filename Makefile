@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: eval-baseline bench-start run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
+.PHONY: eval-baseline bench-start bench-scale run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/rescreen.py
 	$(BIN)/python bench/cli_start.py
+
+## bench-scale: a million customers on the local batch and on Dask, and the store on PostgreSQL
+## against SQLite (an SDN import, the alert queue); --rows N for a smaller run
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py
 
 ## browser: Debian's Chromium for the UI tests (Playwright drives it; root installs it with apt-get)
 browser:

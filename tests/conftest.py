@@ -24,7 +24,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not ON_POSTGRES:
         return
     uses: dict[Path, bool] = {}
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         path = Path(str(item.fspath))
         if path not in uses:

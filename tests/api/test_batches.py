@@ -16,7 +16,8 @@ import pytest
 from tests.backend import ON_POSTGRES, store_at
 from tests.live_server import Keys, LiveServer, copy_home, make_keys
 from tests.support import BUNDLED
-from watchkeeper.screen.batch import OUTPUT_HEADER, output_busy, run_batch
+from watchkeeper.screen.batch import output_busy, run_batch
+from watchkeeper.screen.batch_chunk import OUTPUT_HEADER
 from watchkeeper.screen.loader import screener_from_store
 from watchkeeper.store import SqliteStore
 from watchkeeper.store.database import open_database

@@ -15,7 +15,8 @@ import pytest
 from tests.backend import store_env
 from tests.support import BUNDLED, wk
 from watchkeeper.match.screener import Screener
-from watchkeeper.screen.batch import OUTPUT_HEADER, BatchBusy, exclusive_output, output_busy, run_batch
+from watchkeeper.screen.batch import BatchBusy, exclusive_output, output_busy, run_batch
+from watchkeeper.screen.batch_chunk import OUTPUT_HEADER
 from watchkeeper.sources import parse_list
 
 SAMPLE = BUNDLED / "samples" / "customers.csv"

@@ -19,7 +19,7 @@ from watchkeeper.api.service import ScreeningService
 from watchkeeper.api.uploads import ensure_folder
 from watchkeeper.errors import NotFound
 from watchkeeper.match.config import DEFAULT_THRESHOLD
-from watchkeeper.screen.batch import INPUT_COLUMNS
+from watchkeeper.screen.batch_input import INPUT_COLUMNS
 from watchkeeper.settings import Settings
 from watchkeeper.store.service import BatchJob
 

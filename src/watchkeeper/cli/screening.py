@@ -182,21 +182,30 @@ def print_alerts(path: Path) -> None:
     out.print(table)
 
 
-def _count_rows(path: Path) -> int:
-    with path.open("rb") as handle:
-        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
-
-
 @app.command()
 def batch(
     input_csv: Annotated[
-        Path, typer.Argument(metavar="INPUT.csv", help="Columns id,name,type,dob,country,identifier.")
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="CSV or Parquet file with columns id,name,type,dob,country,identifier.",
+        ),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Alerts CSV to write.")],
     lists: ListsOption = None,
     as_of: AsOfOption = None,
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all cores).")] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="local|tcp://HOST:PORT",
+            help="Screen on a Dask cluster: `local` starts one on this machine (2 worker processes); "
+            "an address uses a running scheduler (its workers need Watchkeeper installed and the "
+            "output's folder on storage they share). The output is the same file as without it.",
+        ),
+    ] = None,
     restart: Annotated[
         bool, typer.Option(help="Ignore an interrupted run's progress and start over.")
     ] = False,
@@ -211,7 +220,7 @@ def batch(
     home: HomeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Screen a CSV file of parties; write one row per alert.
+    """Screen a CSV or Parquet file of parties; write one row per alert.
 
     Output header: query_id,list,entity_id,matched_name,score,explanation (the
     explanation as JSON). Rows are streamed in chunks on every core, so memory
@@ -221,10 +230,11 @@ def batch(
     is then 2.
     """
     from watchkeeper.screen.batch import run_batch  # noqa: PLC0415
+    from watchkeeper.screen.batch_input import count_rows  # noqa: PLC0415
 
     with reported_errors():
         screener, versions = load_screener(home, lists, as_of, threshold)
-        total = _count_rows(input_csv)
+        total = count_rows(input_csv)
         lists_key = versions_text(versions)
         columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, disable=as_json) as progress:
@@ -236,6 +246,7 @@ def batch(
                 workers=workers,
                 resume=not restart,
                 lists=lists_key,
+                dask=dask,
                 on_progress=lambda done: progress.update(task, completed=done),
             )
         report = {

@@ -16,7 +16,7 @@ from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import Entity
 from watchkeeper.review.rescreen import CustomerIndex, delta_rescreen, full_rescreen
 from watchkeeper.review.runs import RunRecorder, record_run
-from watchkeeper.screen.batch import OUTPUT_HEADER
+from watchkeeper.screen.batch_chunk import OUTPUT_HEADER
 from watchkeeper.screen.evidence import Hit
 from watchkeeper.screen.loader import matcher_fingerprint, screener_for_versions, screener_from_store
 from watchkeeper.screen.payments import PaymentVerdict

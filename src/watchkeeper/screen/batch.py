@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import fcntl
 import gc
-import hashlib
 import io
 import itertools
 import json
@@ -31,15 +30,15 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from watchkeeper.errors import ListFormatError, WatchkeeperError
-from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery, check_query
+from watchkeeper.errors import WatchkeeperError
+from watchkeeper.match.screener import Screener
+from watchkeeper.screen.batch_chunk import OUTPUT_HEADER, ChunkResult, screen_chunk
+from watchkeeper.screen.batch_input import Record, fingerprint, records
 from watchkeeper.spreadsheet import safe_row
 
 if TYPE_CHECKING:
-    from _csv import Writer
+    pass
 
-OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
-INPUT_COLUMNS = ("id", "name", "type", "dob", "country", "identifier")
 CHUNK_ROWS = 2000
 
 _WORKER_SCREENER: Screener | None = None
@@ -55,14 +54,6 @@ class BatchSummary:
     errors_file: Path | None
 
 
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    query: ScreeningQuery | None
-    error: str
-    query_id: str = ""
-
-
 def _progress_path(output: Path) -> Path:
     return output.with_name(output.name + ".progress")
 
@@ -71,99 +62,18 @@ def _errors_path(output: Path) -> Path:
     return output.with_name(output.stem + ".errors.csv")
 
 
-def _fingerprint(path: Path) -> str:
-    """Size and hash of the first megabyte: enough to refuse resuming onto another file."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    return f"{path.stat().st_size}:{hashlib.sha256(head).hexdigest()[:16]}"
+def _screen_chunk(chunk: list[Record]) -> ChunkResult:
+    assert _WORKER_SCREENER is not None
+    return screen_chunk(_WORKER_SCREENER, chunk)
 
 
-#: A row as read from the input: its first line number and its fields. Workers parse it (the
-#: reading process only splits the file), so the parse runs on every core.
-_Record = tuple[int, dict[str, str | None]]
-
-
-def _rows(path: Path) -> Iterator[_Record]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or ())
-        if "id" not in columns or not ({"name", "identifier"} & columns):
-            raise ListFormatError(
-                str(path),
-                "line 1",
-                f"header must name columns {','.join(INPUT_COLUMNS)} (id and name required)",
-            )
-        line = 2
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            yield start, record
-
-
-def _parse_row(line: int, record: dict[str, str | None]) -> _Row:
-    def get(key: str) -> str:
-        return (record.get(key) or "").strip()
-
-    query_id, name, identifier = get("id"), get("name"), get("identifier")
-    if None in record:
-        return _Row(line, None, "more fields than the header has", query_id)
-    if not query_id:
-        return _Row(line, None, "empty id")
-    try:
-        query = ScreeningQuery.from_fields(
-            name, get("type"), get("dob"), get("country"), identifier, query_id
-        )
-        check_query(query)
-    except ValueError as exc:
-        return _Row(line, None, str(exc), query_id)
-    return _Row(line, query, "")
-
-
-def write_alerts(writer: Writer, query_id: str, matches: list[ScreeningMatch]) -> None:
-    """One output row per alert: query, list, entity, listed name, score, explanation as JSON."""
-    for match in matches:
-        writer.writerow(
-            safe_row(
-                [
-                    query_id,
-                    match.source,
-                    match.entity.id,
-                    match.explanation.listed_name,
-                    f"{match.score:.4f}",
-                    json.dumps(match.explanation.to_dict(), ensure_ascii=False, separators=(",", ":")),
-                ]
-            )
-        )
-
-
-def _screen_chunk(chunk: list[_Record]) -> _ChunkResult:
-    screener = _WORKER_SCREENER
-    assert screener is not None
-    # One writer for the chunk: most rows raise no alert, and a writer per row cost more than them.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    alerts = 0
-    errors: list[_Row] = []
-    for line, record in chunk:
-        row = _parse_row(line, record)
-        if row.query is None:
-            errors.append(row)
-            continue
-        matches = screener.screen(row.query)
-        alerts += len(matches)
-        write_alerts(writer, row.query.id, matches)
-    return buffer.getvalue(), alerts, errors, len(chunk)
-
-
-_ChunkResult = tuple[str, int, list[_Row], int]
-
-
-def _bounded_map(pool: Pool, chunks: Iterator[list[_Record]], in_flight: int) -> Iterator[_ChunkResult]:
+def _bounded_map(pool: Pool, chunks: Iterator[list[Record]], in_flight: int) -> Iterator[ChunkResult]:
     """Results in input order with at most `in_flight` chunks read ahead.
 
     `Pool.imap` would read the whole input ahead of the workers; ten million
     rows must not sit in memory waiting their turn.
     """
-    pending: deque[AsyncResult[_ChunkResult]] = deque()
+    pending: deque[AsyncResult[ChunkResult]] = deque()
     for chunk in itertools.islice(chunks, in_flight):
         pending.append(pool.apply_async(_screen_chunk, (chunk,)))
     while pending:
@@ -173,8 +83,50 @@ def _bounded_map(pool: Pool, chunks: Iterator[list[_Record]], in_flight: int) ->
         yield result
 
 
-def _chunks(rows: Iterator[_Record], size: int) -> Iterator[list[_Record]]:
-    chunk: list[_Record] = []
+@contextmanager
+def _local_results(
+    screener: Screener, workers: int | None, chunks: Iterator[list[Record]]
+) -> Iterator[Iterator[ChunkResult]]:
+    """Chunk results in input order from forked processes sharing the screener's memory."""
+    global _WORKER_SCREENER  # noqa: PLW0603 - inherited by forked workers, not pickled per task
+    _WORKER_SCREENER = screener
+    processes = workers or os.cpu_count() or 1
+    if processes > 1:
+        # Keep the collector in the workers off the index's objects: walking them
+        # would copy every page of the forked index into each worker. (No collection
+        # first: over millions of index objects it costs more than a small batch.)
+        gc.freeze()
+    pool = multiprocessing.get_context("fork").Pool(processes) if processes > 1 else None
+    finished = False
+    try:
+        if pool is None:
+            yield map(_screen_chunk, chunks)
+        else:
+            yield _bounded_map(pool, chunks, in_flight=2 * processes)
+        finished = True
+    finally:
+        if pool is not None:
+            if finished:
+                pool.close()
+                pool.join()
+            else:
+                pool.terminate()  # interrupted: the progress file says where to resume
+            gc.unfreeze()
+        _WORKER_SCREENER = None
+
+
+@contextmanager
+def _dask_results(
+    address: str, screener: Screener, output: Path, chunks: Iterator[list[Record]]
+) -> Iterator[Iterator[ChunkResult]]:
+    from watchkeeper.screen.batch_dask import DaskScreening  # noqa: PLC0415 - only --dask needs Dask
+
+    with DaskScreening(address, screener, output.with_name(output.name + ".index.pickle")) as cluster:
+        yield cluster.ordered_results(chunks)
+
+
+def _chunks(rows: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= size:
@@ -257,17 +209,22 @@ def run_batch(
     resume: bool = True,
     on_progress: Callable[[int], None] | None = None,
     lists: str = "",
+    dask: str | None = None,
 ) -> BatchSummary:
-    """Screen every row of `input_path` into `output`; returns counts."""
-    global _WORKER_SCREENER  # noqa: PLW0603 - inherited by forked workers, not pickled per task
+    """Screen every row of `input_path` (CSV or Parquet) into `output`; returns counts.
+
+    Chunks are screened by `workers` forked processes, or with `dask` ("local" or a scheduler's
+    tcp:// address) on a Dask cluster; either way results are written in input order, so the
+    output is the same file.
+    """
     with exclusive_output(output):
-        fingerprint = _fingerprint(input_path)
+        input_mark = fingerprint(input_path)
         progress_file = _progress_path(output)
         done_rows, done_bytes, alerts, error_count, error_bytes = 0, 0, 0, 0, 0
         errors_file = _errors_path(output)
         if resume and progress_file.exists() and output.exists():
             state = json.loads(progress_file.read_text())
-            if state.get("input") == fingerprint and state.get("lists") == lists and errors_file.exists():
+            if state.get("input") == input_mark and state.get("lists") == lists and errors_file.exists():
                 done_rows, done_bytes = int(state["rows"]), int(state["bytes"])
                 alerts, error_count = int(state["alerts"]), int(state["errors"])
                 error_bytes = int(state.get("error_bytes", errors_file.stat().st_size))
@@ -287,25 +244,15 @@ def run_batch(
             else:
                 out.write((",".join(OUTPUT_HEADER) + "\n").encode())
                 err.write(_csv_line(["line", "id", "error"]))
-            rows = _rows(input_path)
+            rows = records(input_path)
             for _ in range(done_rows):
                 next(rows, None)
-            _WORKER_SCREENER = screener
-            processes = workers or os.cpu_count() or 1
-            context = multiprocessing.get_context("fork")
-            if processes > 1:
-                # Keep the collector in the workers off the index's objects: walking them
-                # would copy every page of the forked index into each worker. (No collection
-                # first: over millions of index objects it costs more than a small batch.)
-                gc.freeze()
-            pool = context.Pool(processes) if processes > 1 else None
-            finished = False
-            try:
-                results = (
-                    _bounded_map(pool, _chunks(rows, chunk_rows), in_flight=2 * processes)
-                    if pool is not None
-                    else map(_screen_chunk, _chunks(rows, chunk_rows))
-                )
+            chunks = _chunks(rows, chunk_rows)
+            with (
+                _dask_results(dask, screener, output, chunks)
+                if dask is not None
+                else _local_results(screener, workers, chunks)
+            ) as results:
                 for text, chunk_alerts, chunk_errors, chunk_size in results:
                     data = text.encode()
                     out.write(data)
@@ -321,7 +268,7 @@ def run_batch(
                         progress_file,
                         json.dumps(
                             {
-                                "input": fingerprint,
+                                "input": input_mark,
                                 "lists": lists,
                                 "rows": done_rows,
                                 "bytes": done_bytes,
@@ -333,16 +280,6 @@ def run_batch(
                     )
                     if on_progress is not None:
                         on_progress(done_rows)
-                finished = True
-            finally:
-                if pool is not None:
-                    if finished:
-                        pool.close()
-                        pool.join()
-                    else:
-                        pool.terminate()  # interrupted: the progress file says where to resume
-                    gc.unfreeze()
-                _WORKER_SCREENER = None
     progress_file.unlink(missing_ok=True)
     if not error_count:
         errors_file.unlink(missing_ok=True)

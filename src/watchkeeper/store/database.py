@@ -220,6 +220,12 @@ _PG_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def postgres_ddl(statement: str) -> str:
+    for pattern, replacement in _PG_TYPES:
+        statement = pattern.sub(replacement, statement)
+    return statement
+
+
 @lru_cache(maxsize=2048)
 def postgres_sql(sql: str) -> str:
     """`?` placeholders as psycopg's `%s` (and a literal `%` doubled), outside quoted text."""
@@ -253,7 +259,7 @@ def _postgres_value(value: object) -> object:
     return value
 
 
-def _postgres_params(params: Params) -> Params:
+def postgres_params(params: Params) -> Params:
     if any(isinstance(v, (bool, date)) or (isinstance(v, str) and "\x00" in v) for v in params):
         for value in params:
             if isinstance(value, str) and "\x00" in value:
@@ -304,13 +310,13 @@ class PostgresDatabase(Database):
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         text = postgres_sql(sql)
-        values = _postgres_params(params)
+        values = postgres_params(params)
         cursor: Cursor = self._guarded(lambda: self.raw.execute(text, values))
         return cursor
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         text = postgres_sql(sql)
-        values = [_postgres_params(r) for r in rows]
+        values = [postgres_params(r) for r in rows]
         if values:
             self._guarded(lambda: self.raw.cursor().executemany(text, values))
 
@@ -326,9 +332,7 @@ class PostgresDatabase(Database):
             self.execute("ROLLBACK")
 
     def ddl(self, statement: str) -> str:
-        for pattern, replacement in _PG_TYPES:
-            statement = pattern.sub(replacement, statement)
-        return statement
+        return postgres_ddl(statement)
 
     def has_table(self, name: str) -> bool:
         row = self.execute(

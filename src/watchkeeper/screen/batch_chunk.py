@@ -1,0 +1,55 @@
+"""One chunk of a batch screened: its alerts as output rows, its unreadable rows kept apart.
+Run by the local batch's forked workers and by Dask workers alike, so both write the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING
+
+from watchkeeper.match.screener import Screener, ScreeningMatch
+from watchkeeper.screen.batch_input import ParsedRow, Record, parse_row
+from watchkeeper.spreadsheet import safe_row
+
+if TYPE_CHECKING:
+    from _csv import Writer
+
+OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
+#: A chunk's alerts as CSV text, its alert count, its unreadable rows and its size in rows.
+ChunkResult = tuple[str, int, list[ParsedRow], int]
+
+
+def write_alerts(writer: Writer, query_id: str, matches: list[ScreeningMatch]) -> None:
+    """One output row per alert: query, list, entity, listed name, score, explanation as JSON."""
+    for match in matches:
+        writer.writerow(
+            safe_row(
+                [
+                    query_id,
+                    match.source,
+                    match.entity.id,
+                    match.explanation.listed_name,
+                    f"{match.score:.4f}",
+                    json.dumps(match.explanation.to_dict(), ensure_ascii=False, separators=(",", ":")),
+                ]
+            )
+        )
+
+
+def screen_chunk(screener: Screener, chunk: list[Record]) -> ChunkResult:
+    """One chunk's alerts as CSV text, its alert count, its unreadable rows and its size."""
+    # One writer for the chunk: most rows raise no alert, and a writer per row cost more than them.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    alerts = 0
+    errors: list[ParsedRow] = []
+    for line, record in chunk:
+        row = parse_row(line, record)
+        if row.query is None:
+            errors.append(row)
+            continue
+        matches = screener.screen(row.query)
+        alerts += len(matches)
+        write_alerts(writer, row.query.id, matches)
+    return buffer.getvalue(), alerts, errors, len(chunk)
