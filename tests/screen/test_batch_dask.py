@@ -140,9 +140,9 @@ def test_an_unreachable_scheduler_is_one_clear_error(
     with pytest.raises(ClusterUnreachable, match=f"{address}: no Dask scheduler answers"):
         run_batch(screener, customers, tmp_path / "alerts.csv", dask=address)
     assert not list(tmp_path.glob("*.index.pickle*"))
-    result = wk(
-        tmp_path, "batch", str(customers), "-o", str(tmp_path / "cli.csv"), "--dask", address, check=False
-    )
+    wk(tmp_path, "lists", "load", str(BUNDLED / "un/consolidated-2026-02-27.xml.gz"))
+    cli_output = tmp_path / "cli.csv"
+    result = wk(tmp_path, "batch", str(customers), "-o", str(cli_output), "--dask", address, check=False)
     assert result.returncode == 1
     assert "no Dask scheduler answers" in result.stderr
     assert "Traceback" not in result.stderr
