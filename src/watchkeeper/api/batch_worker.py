@@ -49,17 +49,13 @@ LOCK_RETRY_SECONDS = 2.0
 T = TypeVar("T")
 
 
-def is_transient(exc: BaseException) -> bool:
-    return is_busy(exc)
-
-
 def retrying(work: Callable[[], T], stop: threading.Event | None = None) -> T:
     """`work()`, tried again while the store is locked (another writer holds it), then given up."""
     for attempt in range(LOCK_RETRIES):
         try:
             return work()
         except Exception as exc:
-            if not is_transient(exc) or attempt == LOCK_RETRIES - 1:
+            if not is_busy(exc) or attempt == LOCK_RETRIES - 1:
                 raise
             log.info("store busy (%s); trying again", exc)
             if stop is None:

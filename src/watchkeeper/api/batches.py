@@ -13,7 +13,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
 from watchkeeper.api.auth import Caller, ReadCaller
-from watchkeeper.api.batch_worker import BatchWorker, is_transient
+from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.models import BatchJobModel, ErrorResponse
 from watchkeeper.api.service import ScreeningService
 from watchkeeper.api.uploads import ensure_folder
@@ -21,6 +21,7 @@ from watchkeeper.errors import NotFound
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.screen.batch_input import INPUT_COLUMNS
 from watchkeeper.settings import Settings
+from watchkeeper.store.database import is_busy
 from watchkeeper.store.service import BatchJob
 
 
@@ -64,7 +65,7 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
             )
         except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)  # no job: no folder left behind
-            if is_transient(exc):
+            if is_busy(exc):
                 raise HTTPException(
                     503,
                     "the store is busy (a list import?); send the batch again shortly",

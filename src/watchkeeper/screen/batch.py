@@ -1,4 +1,4 @@
-"""Batch screening of a CSV file: streamed in chunks, on every core, resumable.
+"""Batch screening of a CSV or Parquet file: streamed in chunks, on every core or a Dask cluster, resumable.
 
 Input columns: `id,name,type,dob,country,identifier` (a header row; `id` and
 one of `name`/`identifier` required per row). Output: one row per alert,
@@ -18,26 +18,21 @@ import csv
 import fcntl
 import gc
 import io
-import itertools
 import json
 import multiprocessing
 import os
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from watchkeeper.errors import WatchkeeperError
 from watchkeeper.match.screener import Screener
-from watchkeeper.screen.batch_chunk import OUTPUT_HEADER, ChunkResult, screen_chunk
+from watchkeeper.screen.batch_chunk import OUTPUT_HEADER, ChunkResult, in_input_order, screen_chunk
 from watchkeeper.screen.batch_input import Record, fingerprint, records
 from watchkeeper.spreadsheet import safe_row
-
-if TYPE_CHECKING:
-    pass
 
 CHUNK_ROWS = 2000
 
@@ -67,22 +62,6 @@ def _screen_chunk(chunk: list[Record]) -> ChunkResult:
     return screen_chunk(_WORKER_SCREENER, chunk)
 
 
-def _bounded_map(pool: Pool, chunks: Iterator[list[Record]], in_flight: int) -> Iterator[ChunkResult]:
-    """Results in input order with at most `in_flight` chunks read ahead.
-
-    `Pool.imap` would read the whole input ahead of the workers; ten million
-    rows must not sit in memory waiting their turn.
-    """
-    pending: deque[AsyncResult[ChunkResult]] = deque()
-    for chunk in itertools.islice(chunks, in_flight):
-        pending.append(pool.apply_async(_screen_chunk, (chunk,)))
-    while pending:
-        result = pending.popleft().get()
-        for chunk in itertools.islice(chunks, 1):
-            pending.append(pool.apply_async(_screen_chunk, (chunk,)))
-        yield result
-
-
 @contextmanager
 def _local_results(
     screener: Screener, workers: int | None, chunks: Iterator[list[Record]]
@@ -102,7 +81,12 @@ def _local_results(
         if pool is None:
             yield map(_screen_chunk, chunks)
         else:
-            yield _bounded_map(pool, chunks, in_flight=2 * processes)
+            yield in_input_order(
+                chunks,
+                lambda chunk: pool.apply_async(_screen_chunk, (chunk,)),
+                AsyncResult.get,
+                2 * processes,
+            )
         finished = True
     finally:
         if pool is not None:

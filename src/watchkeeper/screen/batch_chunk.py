@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from typing import TYPE_CHECKING
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from watchkeeper.match.screener import Screener, ScreeningMatch
 from watchkeeper.screen.batch_input import ParsedRow, Record, parse_row
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 OUTPUT_HEADER = ["query_id", "list", "entity_id", "matched_name", "score", "explanation"]
 #: A chunk's alerts as CSV text, its alert count, its unreadable rows and its size in rows.
 ChunkResult = tuple[str, int, list[ParsedRow], int]
+T = TypeVar("T")
 
 
 def write_alerts(writer: Writer, query_id: str, matches: list[ScreeningMatch]) -> None:
@@ -53,3 +57,19 @@ def screen_chunk(screener: Screener, chunk: list[Record]) -> ChunkResult:
         alerts += len(matches)
         write_alerts(writer, row.query.id, matches)
     return buffer.getvalue(), alerts, errors, len(chunk)
+
+
+def in_input_order(
+    chunks: Iterator[list[Record]],
+    submit: Callable[[list[Record]], T],
+    collect: Callable[[T], ChunkResult],
+    in_flight: int,
+) -> Iterator[ChunkResult]:
+    """Each chunk's result in input order, at most `in_flight` chunks read ahead of the one being
+    collected: `submit` hands a chunk to a worker (a pool's or a cluster's), `collect` waits for it.
+    Reading the whole input ahead (`Pool.imap`, `Client.map`) would hold ten million rows in memory."""
+    pending: deque[T] = deque(submit(chunk) for chunk in itertools.islice(chunks, in_flight))
+    while pending:
+        result = collect(pending.popleft())
+        pending.extend(submit(chunk) for chunk in itertools.islice(chunks, 1))
+        yield result

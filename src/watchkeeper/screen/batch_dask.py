@@ -20,7 +20,6 @@ import hashlib
 import os
 import pickle
 import threading
-from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +27,7 @@ from typing import Any
 
 from watchkeeper.errors import WatchkeeperError
 from watchkeeper.match.screener import Screener
-from watchkeeper.screen.batch_chunk import ChunkResult, screen_chunk
+from watchkeeper.screen.batch_chunk import ChunkResult, in_input_order, screen_chunk
 from watchkeeper.screen.batch_input import Record
 
 #: Times a failing partition is run again before the batch stops (its progress kept).
@@ -123,27 +122,19 @@ class DaskScreening:
     def ordered_results(self, chunks: Iterator[list[Record]]) -> Iterator[ChunkResult]:
         """Each chunk's result in input order, with two partitions per worker in flight (the input
         is never read far ahead of the cluster)."""
-        in_flight = 2 * self.workers + 1
         index = str(self.index_file)
-        pending: deque[Any] = deque()
 
-        def submit(chunk: list[Record]) -> None:
-            pending.append(
-                self._client.submit(screen_partition, index, self.digest, chunk, pure=False, retries=RETRIES)
+        def submit(chunk: list[Record]) -> Any:
+            return self._client.submit(
+                screen_partition, index, self.digest, chunk, pure=False, retries=RETRIES
             )
 
-        for chunk in chunks:
-            submit(chunk)
-            if len(pending) >= in_flight:
-                break
-        while pending:
-            future = pending.popleft()
+        def collect(future: Any) -> ChunkResult:
             result: ChunkResult = future.result()
-            future.release()
-            for chunk in chunks:
-                submit(chunk)
-                break
-            yield result
+            future.release()  # the cluster keeps no finished partition's result
+            return result
+
+        return in_input_order(chunks, submit, collect, in_flight=2 * self.workers + 1)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None

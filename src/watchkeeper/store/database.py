@@ -260,15 +260,18 @@ def _postgres_value(value: object) -> object:
 
 
 def postgres_params(params: Params) -> Params:
-    if any(isinstance(v, (bool, date)) or (isinstance(v, str) and "\x00" in v) for v in params):
-        for value in params:
-            if isinstance(value, str) and "\x00" in value:
-                # PostgreSQL text cannot hold NUL; refused here rather than as a driver error (a 500).
+    """The values as PostgreSQL takes them; text holding NUL, which it cannot, is refused here
+    rather than as a driver error (a 500)."""
+    convert = False
+    for value in params:
+        if isinstance(value, str):
+            if "\x00" in value:
                 raise InvalidInput(
                     f"text with a NUL character (\\x00) cannot be stored or searched: {value!r}"
                 )
-        return tuple(_postgres_value(v) for v in params)
-    return params
+        elif isinstance(value, (bool, date)):
+            convert = True
+    return tuple(_postgres_value(v) for v in params) if convert else params
 
 
 class PostgresDatabase(Database):
