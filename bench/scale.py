@@ -217,6 +217,7 @@ def bench_store(console: Console) -> None:
             "store",
             "SDN import s",
             "vs SQLite",
+            "save 20,000 customers s",
             "record 20,000 alerts s",
             "alert queue page ms",
             "vs SQLite",
@@ -234,7 +235,9 @@ def bench_store(console: Console) -> None:
             rng = random.Random(7)
             review.start_run("bench", kind="batch", actor="bench", lists=[], matcher="bench", threshold=0.8)
             customers = [Customer(f"C{n:06d}", f"Customer {n}", "person") for n in range(20_000)]
+            started = time.perf_counter()
             review.save_customers(customers, "bench", "bench")
+            saved = time.perf_counter() - started
             explanation: dict[str, object] = {"bench": True}
             found = [(c.id, rng.choice(entities), 0.9, explanation) for c in customers]
             started = time.perf_counter()
@@ -251,6 +254,7 @@ def bench_store(console: Console) -> None:
                 name,
                 f"{imported:.2f}",
                 f"{imported / baseline[0]:.2f}×",
+                f"{saved:.2f}",
                 f"{recorded:.2f}",
                 f"{page_ms:.2f}",
                 f"{page_ms / baseline[1]:.2f}×",

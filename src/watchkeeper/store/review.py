@@ -14,15 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from watchkeeper.errors import InvalidInput, NotFound
-from watchkeeper.model import Entity, diff_entities
-from watchkeeper.store.alert_decisions import ALERT_COLUMNS, AlertDecisions
-from watchkeeper.store.audit import AuditLog
+from watchkeeper.model import Entity
+from watchkeeper.store.alert_decisions import AlertDecisions
+from watchkeeper.store.alert_recording import in_chunks, record_findings
+from watchkeeper.store.audit import AuditEvent, AuditLog
 from watchkeeper.store.db import connect, transaction
 from watchkeeper.store.review_records import (
-    CLOSED_STATES,
     FOUR_EYES_OUTCOMES,
     ONE_OFF_KINDS,
-    Alert,
     Customer,
     Finding,
     RecordOutcome,
@@ -112,41 +111,49 @@ class ReviewStore(AlertDecisions):
         customers' index for delta re-screening is rebuilt.
         """
         now = _now()
-        count = 0
-        changed = 0
-        with self.transaction():
-            for c in customers:
-                before = self._stored_customer(c.id)
+        subjects = list(customers)
+        with self.transaction():  # read inside it: no other writer can add a customer meanwhile
+            stored = self._stored_customers(sorted({c.id for c in subjects}))
+            added: list[Customer] = []
+            amended: list[Customer] = []
+            history: list[tuple[str, str, str, str, str, str]] = []
+            events: list[AuditEvent] = []
+            changed = 0
+            for c in subjects:  # in order, so an id given twice is added, then amended, as row by row
+                before = stored.get(c.id)
                 if before is None:
-                    self.db.execute(
-                        "INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (c.id, c.name, c.type, c.dob, c.country, c.identifier, now),
-                    )
-                    changed += c.type not in ONE_OFF_KINDS
+                    added.append(c)
                 elif before != c:
-                    self.db.execute(
-                        "UPDATE customer SET name = ?, type = ?, dob = ?, country = ?, identifier = ?, "
-                        "updated_at = ? WHERE id = ?",
-                        (c.name, c.type, c.dob, c.country, c.identifier, now, c.id),
+                    amended.append(c)
+                    history.append(
+                        (c.id, now, actor, run_id, json.dumps(before.__dict__), json.dumps(c.__dict__))
                     )
-                    self.db.execute(
-                        "INSERT INTO customer_history (customer_id, changed_at, actor, run_id, before, "
-                        "after) VALUES (?, ?, ?, ?, ?, ?)",
-                        (c.id, now, actor, run_id, json.dumps(before.__dict__), json.dumps(c.__dict__)),
-                    )
-                    self.audit.append(
-                        actor,
-                        "customer.change",
-                        f"customer:{c.id}",
-                        {"run": run_id, "before": before.__dict__, "after": c.__dict__},
-                    )
-                    changed += c.type not in ONE_OFF_KINDS
-                self.db.execute(
-                    "INSERT INTO run_input VALUES (?, ?, ?) "
-                    "ON CONFLICT (run_id, customer_id) DO UPDATE SET query = excluded.query",
-                    (run_id, c.id, json.dumps(c.__dict__)),
-                )
-                count += 1
+                    change = {"run": run_id, "before": before.__dict__, "after": c.__dict__}
+                    events.append((actor, "customer.change", f"customer:{c.id}", dict(change)))
+                else:
+                    continue
+                stored[c.id] = c
+                changed += c.type not in ONE_OFF_KINDS
+            self.db.executemany(
+                "INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(c.id, c.name, c.type, c.dob, c.country, c.identifier, now) for c in added],
+            )
+            self.db.executemany(
+                "UPDATE customer SET name = ?, type = ?, dob = ?, country = ?, identifier = ?, "
+                "updated_at = ? WHERE id = ?",
+                [(c.name, c.type, c.dob, c.country, c.identifier, now, c.id) for c in amended],
+            )
+            self.db.executemany(
+                "INSERT INTO customer_history (customer_id, changed_at, actor, run_id, before, "
+                "after) VALUES (?, ?, ?, ?, ?, ?)",
+                history,
+            )
+            self.audit.append_many(events)
+            self.db.executemany(
+                "INSERT INTO run_input VALUES (?, ?, ?) "
+                "ON CONFLICT (run_id, customer_id) DO UPDATE SET query = excluded.query",
+                [(run_id, c.id, json.dumps(c.__dict__)) for c in subjects],
+            )
             if changed:
                 state = hashlib.sha256(f"{self.customers_state()}|{run_id}|{now}|{changed}".encode())
                 self.db.execute(
@@ -154,7 +161,17 @@ class ReviewStore(AlertDecisions):
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (state.hexdigest(),),
                 )
-        return count
+        return len(subjects)
+
+    def _stored_customers(self, ids: Sequence[str]) -> dict[str, Customer]:
+        found: dict[str, Customer] = {}
+        for chunk in in_chunks(ids):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.execute(
+                f"SELECT id, name, type, dob, country, identifier FROM customer WHERE id IN ({marks})", chunk
+            )
+            found.update((str(r[0]), Customer(*r)) for r in rows)
+        return found
 
     def _stored_customer(self, customer_id: str) -> Customer | None:
         row = self.db.execute(
@@ -237,78 +254,17 @@ class ReviewStore(AlertDecisions):
         `previous` maps entity ids to the state a false-positive decision was
         taken on, when the caller has it; otherwise it is read from the list store.
         """
-        outcome = RecordOutcome([], [], 0, 0)
-        now = _now()
         with self.transaction():
-            for customer_id, entity, score, explanation in found:
-                self.db.execute(
-                    "INSERT INTO result VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, customer_id, entity_id) "
-                    "DO UPDATE SET score = excluded.score, explanation = excluded.explanation",
-                    (run_id, customer_id, entity.id, score, json.dumps(explanation, ensure_ascii=False)),
-                )
-                digest = entity.content_hash()
-                row = self.db.execute(
-                    f"SELECT {ALERT_COLUMNS} FROM alert WHERE customer_id = ? AND entity_id = ?",
-                    (customer_id, entity.id),
-                ).fetchone()
-                if row is None:
-                    cursor = self.db.execute(
-                        "INSERT INTO alert (customer_id, entity_id, state, score, entity_hash, raised_run, "
-                        "last_run, "
-                        "created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
-                        (customer_id, entity.id, score, digest, run_id, run_id, now, now),
-                    )
-                    alert_id = int(cursor.fetchone()[0])
-                    outcome.raised.append(alert_id)
-                    self.audit.append(
-                        actor,
-                        "alert.raise",
-                        f"alert:{alert_id}",
-                        {"customer": customer_id, "entity": entity.id, "score": score, "run": run_id},
-                    )
-                    continue
-                alert = Alert(*row)
-                good_guy = self.db.execute(
-                    "SELECT entity_hash FROM good_guy WHERE customer_id = ? AND entity_id = ?",
-                    (customer_id, entity.id),
-                ).fetchone()
-                if good_guy is not None and good_guy[0] == digest:
-                    outcome.suppressed += 1  # decided a false positive on this very listing
-                    self.db.execute("UPDATE alert SET last_run = ? WHERE id = ?", (run_id, alert.id))
-                    continue
-                if good_guy is not None or (alert.state in CLOSED_STATES and alert.entity_hash != digest):
-                    before = (previous or {}).get(entity.id) or self._state(
-                        str(good_guy[0]) if good_guy else alert.entity_hash
-                    )
-                    changes = diff_entities(before, entity) if before is not None else ()
-                    self.db.execute(
-                        "DELETE FROM good_guy WHERE customer_id = ? AND entity_id = ?",
-                        (customer_id, entity.id),
-                    )
-                    self.db.execute(
-                        "UPDATE alert SET state = 'open', score = ?, entity_hash = ?, last_run = ?, "
-                        "updated_at = ? "
-                        "WHERE id = ?",
-                        (score, digest, run_id, now, alert.id),
-                    )
-                    outcome.reopened.append((alert.id, changes))
-                    self.audit.append(
-                        actor,
-                        "alert.reopen",
-                        f"alert:{alert.id}",
-                        {
-                            "run": run_id,
-                            "reason": "the listed entity changed",
-                            "changes": [c.to_dict() for c in changes],
-                        },
-                    )
-                    continue
-                self.db.execute(
-                    "UPDATE alert SET score = ?, last_run = ?, updated_at = ? WHERE id = ?",
-                    (score, run_id, now, alert.id),
-                )
-                outcome.updated += 1
-        return outcome
+            return record_findings(
+                self.db,
+                self.audit,
+                run_id=run_id,
+                actor=actor,
+                now=_now(),
+                found=list(found),
+                state_of=self._state,
+                previous=previous,
+            )
 
     def _state(self, content_hash: str) -> Entity | None:
         row = self.db.execute("SELECT body FROM entity_state WHERE hash = ?", (content_hash,)).fetchone()
