@@ -18,6 +18,16 @@ class ListFormatError(WatchkeeperError):
         super().__init__(f"{location}: {problem}")
 
 
+class AisFileError(WatchkeeperError):
+    """An AIS file that cannot be read as a whole (unknown layout, truncated, not text); nothing from
+    it is kept. Single bad sentences or rows are not this: they are counted in the file's report."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
 class ImportRejected(WatchkeeperError):
     """A well-formed file the store refuses to import as a new version."""
 
@@ -40,6 +50,7 @@ class NotFound(WatchkeeperError):
 #: here is a fault of ours and ends the command with a traceback and status 1.
 EXIT_STATUS: tuple[tuple[type[WatchkeeperError], int], ...] = (
     (ListFormatError, 2),
+    (AisFileError, 2),
     (ImportRejected, 2),
     (InvalidInput, 2),
     (NotFound, 2),
