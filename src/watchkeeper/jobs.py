@@ -18,6 +18,7 @@ BUNDLED_RULES = (
     ("dprk-vessels", "rules/dprk/advisory_vessels.csv"),
     ("dprk-red-flags", "rules/dprk/red_flags.md"),
     ("embargoes", "rules/embargoes/comprehensive.csv"),
+    ("watched-zones", "rules/zones/watched_zones.geojson"),
 )
 #: The sample customer file `make run` screens: invented parties with real listed ones hidden in it.
 SAMPLE_CUSTOMERS = "samples/customers.csv"

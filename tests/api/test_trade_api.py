@@ -128,7 +128,13 @@ def test_shipments_over_http(trade_server: tuple[LiveServer, Keys]) -> None:
     assert "colour" in unknown.json()["detail"]
     assert bad_hs.status_code == 400
     assert bad_hs.json()["detail"] == "[0].hs_codes: 'coal' is not an HS code (2 to 10 digits)"
-    assert {r["kind"] for r in rules.json()} == {"dprk-goods", "dprk-vessels", "dprk-red-flags", "embargoes"}
+    assert {r["kind"] for r in rules.json()} == {
+        "dprk-goods",
+        "dprk-vessels",
+        "dprk-red-flags",
+        "embargoes",
+        "watched-zones",
+    }
 
 
 def test_recorded_payments_and_shipments_raise_alerts(trade_server: tuple[LiveServer, Keys]) -> None:

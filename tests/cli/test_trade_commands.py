@@ -69,7 +69,13 @@ def test_payments_vessels_shipments_from_the_command_line(tmp_path: Path) -> Non
     assert [(v["id"], v["verdict"]) for v in json.loads(screened.stdout)] == [("S1", "hold"), ("S2", "pass")]
 
     rules = json.loads(wk(tmp_path, "rules", "--json").stdout)
-    assert sorted(r["kind"] for r in rules) == ["dprk-goods", "dprk-red-flags", "dprk-vessels", "embargoes"]
+    assert sorted(r["kind"] for r in rules) == [
+        "dprk-goods",
+        "dprk-red-flags",
+        "dprk-vessels",
+        "embargoes",
+        "watched-zones",
+    ]
     again = wk(tmp_path, "rules", "load", "embargoes", str(tmp_path / "missing.csv"), check=False)
     assert again.returncode == 2
     assert "cannot read" in again.stderr

@@ -1,4 +1,4 @@
-"""Distances on the earth, ports, and the flag a vessel's MMSI gives.
+"""Distances on the earth, and ports.
 
 Ports are what tell a ship at sea from one in harbour: two ships side by side at a berth are not a
 ship-to-ship transfer, and a ship silent at anchor in port has not gone dark at sea. They come from
@@ -79,22 +79,3 @@ class PortIndex:
 
     def at_sea(self, lat: float, lon: float, port_radius_km: float) -> bool:
         return self.nearest(lat, lon, port_radius_km) is None
-
-
-@dataclass(frozen=True)
-class Mid:
-    mid: int
-    allocated_to: str
-    country: str  # ISO 3166 alpha-2
-
-
-def read_mids(path: Path) -> dict[int, Mid]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {
-            int(r["mid"]): Mid(int(r["mid"]), r["allocated_to"], r["country"]) for r in csv.DictReader(handle)
-        }
-
-
-def mid_of(mmsi: int) -> int:
-    """A ship's MMSI is MIDxxxxxx: its first three digits."""
-    return mmsi // 1_000_000

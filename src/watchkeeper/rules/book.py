@@ -11,6 +11,7 @@ from watchkeeper.rules.embargoes import Embargo, parse_embargoes
 from watchkeeper.rules.goods import GoodsRule, parse_goods
 from watchkeeper.rules.red_flags import RedFlags, parse_red_flags
 from watchkeeper.rules.vessels import AdvisoryVessel, parse_advisory_vessels
+from watchkeeper.rules.zones import WatchedZone, parse_zones
 
 #: Rule kinds, and the file each is read from.
 RULE_KINDS: dict[str, str] = {
@@ -18,6 +19,7 @@ RULE_KINDS: dict[str, str] = {
     "dprk-vessels": "vessels named in advisories and designations, by IMO (advisory_vessels.csv)",
     "dprk-red-flags": "shipping red flags and STS hot spots (red_flags.md)",
     "embargoes": "comprehensively embargoed countries and regions (comprehensive.csv)",
+    "watched-zones": "watched sea areas: DPRK waters and ports, STS hot spots (watched_zones.geojson)",
 }
 
 
@@ -47,6 +49,8 @@ def parse_rule_file(kind: str, text: str, path: str) -> object:
         return parse_red_flags(text, path)
     if kind == "embargoes":
         return parse_embargoes(text, path)
+    if kind == "watched-zones":
+        return parse_zones(text, path)
     raise InvalidInput(f"unknown rule kind {kind!r}; one of {', '.join(RULE_KINDS)}")
 
 
@@ -69,6 +73,7 @@ class RuleBook:
     vessels: tuple[AdvisoryVessel, ...] = ()
     red_flags: RedFlags | None = None
     embargoes: tuple[Embargo, ...] = ()
+    zones: tuple[WatchedZone, ...] = ()
     versions: tuple[str, ...] = field(default=())
 
     @classmethod
@@ -78,6 +83,8 @@ class RuleBook:
         vessels = parsed.get("dprk-vessels", ())
         embargoes = parsed.get("embargoes", ())
         flags = parsed.get("dprk-red-flags")
+        zones = parsed.get("watched-zones", ())
+        assert isinstance(zones, tuple)
         assert isinstance(goods, tuple)
         assert isinstance(vessels, tuple)
         assert isinstance(embargoes, tuple)
@@ -87,6 +94,7 @@ class RuleBook:
             vessels=vessels,
             red_flags=flags,
             embargoes=embargoes,
+            zones=zones,
             versions=tuple(sorted(f.label for f in files.values())),
         )
 
