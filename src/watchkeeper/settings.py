@@ -87,6 +87,11 @@ class Settings:
     def downloads(self) -> Path:
         return self.home / "downloads"
 
+    @property
+    def ais(self) -> Path:
+        """The AIS store: day-partitioned Parquet files and the last detection run's events."""
+        return self.home / "ais"
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)

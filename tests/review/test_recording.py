@@ -103,7 +103,12 @@ def test_a_batch_records_what_one_finding_at_a_time_records(tmp_path: Path) -> N
         single.close()
 
 
-def _saved(folder: Path, one_at_a_time: bool) -> tuple[object, ...]:
+Saved = tuple[
+    list[Customer], list[Customer], list[tuple[str, list[object]]], list[tuple[int, str, str, str, str]]
+]
+
+
+def _saved(folder: Path, one_at_a_time: bool) -> Saved:
     review = ReviewStore(store_at(folder))
     try:
         review.start_run("run-1", kind="batch", actor="alice", lists=[], matcher="m", threshold=0.8)

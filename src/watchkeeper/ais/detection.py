@@ -61,6 +61,7 @@ class DetectionRun:
     seconds: dict[str, float]
     loads: list[str]
     settings: DetectorSettings
+    zones: int = 0
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(e.kind == kind for e in self.events) for kind in EVENT_KINDS}
@@ -103,7 +104,8 @@ def detect(
     finally:
         db.close()
     events.sort(key=lambda e: (e.start, e.kind, e.vessel.mmsi))
-    return DetectionRun(events, seconds, [entry["load"] for entry in store.loads()], settings)
+    loads = [entry["load"] for entry in store.loads()]
+    return DetectionRun(events, seconds, loads, settings, zones=len(reference.zones))
 
 
 def events_path(store: AisStore) -> Path:

@@ -17,7 +17,18 @@ from __future__ import annotations
 
 def main() -> None:
     # Importing the command modules registers their commands on the app.
-    from watchkeeper.cli import database, entities, evaluation, lists, review, run, screening, service, trade  # noqa: F401, PLC0415
+    from watchkeeper.cli import (  # noqa: F401, PLC0415
+        ais,
+        database,
+        entities,
+        evaluation,
+        lists,
+        review,
+        run,
+        screening,
+        service,
+        trade,
+    )
     from watchkeeper.cli.common import app  # noqa: PLC0415
 
     app()
