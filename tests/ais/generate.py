@@ -31,6 +31,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 Row = dict[str, str]
+REAL = "ais/marinecadastre_AIS_2022-01-03_first99999.csv.gz"
+#: AN SAN 1, a DPRK tanker on the SDN list and in the 2018 and 2019 advisories; HM is a DPRK call-sign
+#: series.
+AN_SAN_1 = {"VesselName": "AN SAN 1", "IMO": "IMO7303803", "CallSign": "HMYZ", "VesselType": "80"}
 TIME = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -142,3 +146,13 @@ def write(rows: Iterable[Row], path: Path) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def listed_tanker_transfer(real_file: Path, folder: Path) -> tuple[Path, int, int]:
+    """A real slow ship alongside (150 m) a second real ship broadcasting AN SAN 1's identity, for three
+    hours in the Korea Bay STS area far from any port. The file, and the two MMSIs (ship, tanker)."""
+    real = tracks(real_rows(real_file))
+    first, second = (real[m] for m in pick(real, max_sog=1.0)[:2])
+    ship = tiled(moved_to(first, 38.0, 123.0), hours=3)
+    tanker = [dict(r, **AN_SAN_1) for r in alongside(ship, second, metres=150)]
+    return write(ship + tanker, folder / "transfer.csv"), int(first[0]["MMSI"]), int(second[0]["MMSI"])

@@ -10,21 +10,10 @@ from pathlib import Path
 from tests.ais import generate as g
 from tests.support import shared, wk
 
-REAL = "ais/marinecadastre_AIS_2022-01-03_first99999.csv.gz"
-AN_SAN_1 = {"VesselName": "AN SAN 1", "IMO": "IMO7303803", "CallSign": "HMYZ", "VesselType": "80"}
-
-
-def _transfer(tmp_path: Path) -> tuple[Path, int, int]:
-    real = g.tracks(g.real_rows(shared(REAL)))
-    first, second = (real[m] for m in g.pick(real, max_sog=1.0)[:2])
-    ship = g.tiled(g.moved_to(first, 38.0, 123.0), hours=3)  # in the Korea Bay STS area, far off any port
-    tanker = [dict(r, **AN_SAN_1) for r in g.alongside(ship, second, metres=150)]
-    return g.write(ship + tanker, tmp_path / "transfer.csv"), int(first[0]["MMSI"]), int(second[0]["MMSI"])
-
 
 def test_load_detect_and_read_events_with_the_screening_of_both_vessels(tmp_path: Path) -> None:
     wk(tmp_path, "run", "--no-screen-sample")
-    transfer, ship, tanker = _transfer(tmp_path)
+    transfer, ship, tanker = g.listed_tanker_transfer(shared(g.REAL), tmp_path)
     loaded = json.loads(wk(tmp_path, "ais", "load", str(transfer), "--json").stdout)
     assert loaded["files"][0]["layout"] == "marinecadastre"
     assert loaded["detection"]["counts"]["sts"] == 1

@@ -47,6 +47,7 @@ from watchkeeper.api.service import LoadedLists, ScreeningService
 from watchkeeper.api.shapes import parse_date_param, scored_entity
 from watchkeeper.api.trade import trade_router
 from watchkeeper.api.ui import install_ui
+from watchkeeper.api.vessel_activity import ais_router
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.screener import Screener, ScreeningQuery
@@ -347,6 +348,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     app.include_router(review_router(service))
     app.include_router(lists_router(service))
     app.include_router(trade_router(service))
+    app.include_router(ais_router(service))
     app.include_router(batches_router(service, settings, worker))
     return app
 

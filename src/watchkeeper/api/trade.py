@@ -15,11 +15,13 @@ from watchkeeper.api.models import (
     ShipmentModel,
     ShipmentVerdictModel,
     VesselRequest,
-    VesselVerdictModel,
 )
 from watchkeeper.api.service import LoadedLists, ScreeningService
+from watchkeeper.api.vessel_models import VesselScreeningModel
+from watchkeeper.jobs import bundled_data_dir
 from watchkeeper.review.jobs import Subject, payment_subject, record_hits, shipment_subject
 from watchkeeper.screen.shipments import Shipment
+from watchkeeper.screen.vessel_activity import activity_for
 from watchkeeper.screen.vessels import VesselQuery
 
 #: Shipments per request.
@@ -72,14 +74,16 @@ def trade_router(service: ScreeningService) -> APIRouter:
             )
         return body
 
-    @router.post("/vessels/screen", tags=["Trade"], response_model=VesselVerdictModel)
+    @router.post("/vessels/screen", tags=["Trade"], response_model=VesselScreeningModel)
     def vessels_screen(body: VesselRequest, caller: ReadCaller) -> Any:
         """A vessel by IMO (check digit verified), name, MMSI or call sign; its owner and operator;
         the DPRK shipping advisories."""
         loaded = service.require_lists()
         query = VesselQuery(**body.model_dump())
         query.check()  # ValueError → 400 naming the field
-        return service.channels(loaded).vessels.screen(query).to_dict()
+        verdict = service.channels(loaded).vessels.screen(query).to_dict()
+        events = activity_for(service.settings, bundled_data_dir()).events_of(query)
+        return {**verdict, "events": [e.to_dict() for e in events]}
 
     @router.post("/shipments/screen", tags=["Trade"], response_model=list[ShipmentVerdictModel])
     def shipments_screen(body: list[ShipmentModel], caller: ReadCaller, record: RecordParam = False) -> Any:

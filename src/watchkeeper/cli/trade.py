@@ -23,6 +23,7 @@ from watchkeeper.cli.common import (
 )
 from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, acting_user, load_screener
 from watchkeeper.errors import InvalidInput
+from watchkeeper.jobs import bundled_data_dir
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import ListVersion
 from watchkeeper.rules.book import RULE_KINDS, RuleBook
@@ -30,6 +31,7 @@ from watchkeeper.rules.vessels import looks_like_imo
 from watchkeeper.settings import open_stores
 
 if TYPE_CHECKING:
+    from watchkeeper.ais.events import VesselEvent
     from watchkeeper.match.screener import Screener
     from watchkeeper.review.jobs import Subject
     from watchkeeper.screen.evidence import Hit
@@ -88,6 +90,15 @@ def _record(
             actor=acting_user(user),
         )
     err.print(f"Recorded run {run_id}: {len(outcome.raised)} new alerts.", highlight=False)
+
+
+def _events_table(events: list[VesselEvent]) -> Table:
+    table = Table(title="behaviour from AIS (watchkeeper ais events)")
+    for column in ("kind", "start", "end", "what"):
+        table.add_column(column, overflow="fold")
+    for event in events:
+        table.add_row(event.kind, event.start, event.end, event.summary)
+    return table
 
 
 def _hits_table(title: str, hits: tuple[Hit, ...]) -> Table:
@@ -165,8 +176,11 @@ def vessels_screen(
 ) -> None:
     """Is this vessel listed, owned or operated by a listed party, or named in a DPRK advisory?
 
-    The IMO number's check digit is verified first. Exit status 3 when held.
+    The IMO number's check digit is verified first. The vessel's behaviour events from AIS (gaps,
+    transfers, identity, zones, loitering: `watchkeeper ais events`) follow, when it has any.
+    Exit status 3 when held.
     """
+    from watchkeeper.screen.vessel_activity import activity_for  # noqa: PLC0415
     from watchkeeper.screen.vessels import VesselQuery, VesselScreener  # noqa: PLC0415
 
     imo = vessel if looks_like_imo(vessel) else ""
@@ -182,12 +196,15 @@ def vessels_screen(
         query.check()
         screener, _versions = load_screener(home, lists, None, threshold)
         verdict = VesselScreener(screener, _rules(home), threshold).screen(query)
+        events = activity_for(settings_for(home), bundled_data_dir()).events_of(query)
     if as_json:
-        emit_json(verdict.to_dict())
+        emit_json({**verdict.to_dict(), "events": [e.to_dict() for e in events]})
     else:
         out.print(f"{escape(vessel)}: [bold]{verdict.verdict.upper()}[/]", highlight=False, markup=True)
         if verdict.hits:
             out.print(_hits_table("", verdict.hits))
+        if events:
+            out.print(_events_table(events))
     if verdict.verdict != "pass":
         raise typer.Exit(HELD_EXIT)
 

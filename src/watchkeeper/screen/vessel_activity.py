@@ -129,6 +129,18 @@ class VesselActivity:
             chosen.append(event)
         return chosen
 
+    def events_of(self, query: VesselQuery) -> list[VesselEvent]:
+        """The events of the vessel a screening query names by IMO number or MMSI (none for a name
+        alone: names are not identities in AIS)."""
+        keys = []
+        if query.imo.strip():
+            keys.append(VesselKey.parse(query.imo))
+        if query.mmsi.strip():
+            keys.append(VesselKey.parse(query.mmsi))
+        if not keys or not self.store.manifest.exists():
+            return []
+        return [e for e in read_events(self.store)[1] if any(e.involves(k.mmsi, k.imo) for k in keys)]
+
     def mmsis_of(self, vessel: VesselKey) -> list[int]:
         if vessel.mmsi is not None:
             return [vessel.mmsi]
