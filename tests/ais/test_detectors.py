@@ -329,3 +329,22 @@ def test_a_detection_run_is_kept_whole_and_replaced_whole(
     assert header["loads"] == [entry["load"] for entry in store.loads()]
     save_events(store, detect(store, reference, DetectorSettings(gap=GapSettings(min_hours=12))))
     assert read_events(store)[1] == []
+
+
+def test_a_crowd_of_stopped_ships_is_an_anchorage_except_in_a_watched_zone(
+    tmp_path: Path, real: dict[int, list[g.Row]], reference: ReferenceData
+) -> None:
+    """Six real slow ships placed 200 m apart: a berth or anchorage the port list does not know,
+    unless they lie in an STS hot spot (Korea Bay), where the crowd is what to see."""
+    ships = _slow(real, 6)
+    assert len(ships) == 6
+
+    def crowd(lat: float, lon: float) -> list[g.Row]:
+        rows: list[g.Row] = []
+        for number, ship in enumerate(ships):
+            rows += g.tiled(g.moved_to(ship, lat + number * 200 / 111_320, lon), hours=3)
+        return rows
+
+    assert _run(tmp_path, crowd(*AT_SEA), reference, ("sts",)) == []
+    in_hot_spot = _run(tmp_path, crowd(38.0, 123.0), reference, ("sts",))
+    assert len(in_hot_spot) >= 5  # each ship with its neighbour 200 m away (400 m: also within 500 m)

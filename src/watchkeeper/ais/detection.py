@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from watchkeeper.ais.anchorages import AnchorageSettings, learn_anchorages
 from watchkeeper.ais.detectors.gap import GapSettings, detect_gaps
 from watchkeeper.ais.detectors.identity import IdentitySettings, detect_identity
 from watchkeeper.ais.detectors.loiter import LoiterSettings, detect_loitering
@@ -35,6 +36,7 @@ class DetectorSettings:
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     zone: ZoneSettings = field(default_factory=ZoneSettings)
     loiter: LoiterSettings = field(default_factory=LoiterSettings)
+    anchorage: AnchorageSettings = field(default_factory=AnchorageSettings)
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,15 @@ def detect(
         db.execute(vessels_sql())
         book = VesselBook(db)
         seconds["vessels"] = time.perf_counter() - started
+        started = time.perf_counter()
+        anchorages = learn_anchorages(db, reference.zones, settings.anchorage)
+        seconds["anchorages"] = time.perf_counter() - started
         steps: dict[str, Callable[[], list[VesselEvent]]] = {
             "gap": lambda: detect_gaps(db, book, reference.ports, settings.gap),
-            "sts": lambda: detect_sts(db, book, reference.ports, settings.sts),
+            "sts": lambda: detect_sts(db, book, reference.ports, anchorages, settings.sts),
             "identity": lambda: detect_identity(db, book, reference.flags, settings.identity),
             "zone": lambda: detect_zone_entries(db, book, reference.zones, settings.zone),
-            "loiter": lambda: detect_loitering(db, book, reference.ports, settings.loiter),
+            "loiter": lambda: detect_loitering(db, book, reference.ports, anchorages, settings.loiter),
         }
         for kind in kinds:
             if on_kind:

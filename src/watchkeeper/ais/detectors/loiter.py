@@ -3,9 +3,9 @@
 DPRK-linked tankers and colliers wait at sea for their counterpart, drift while transferring, and
 hold off a coast until dark (ADV2019). Each vessel's reports become hourly centroids; a window of
 `min_hours` whose centroids all lie within `max_radius_km` of the window's centre, far from any
-port, is loitering, and overlapping windows of one vessel merge into one event. A ship at anchor
-in an outer anchorage is loitering by this measure too: its navigational status is given as
-evidence, because the analyst, not the detector, knows that anchorage.
+port or learnt anchorage (`anchorages`), is loitering, and overlapping windows of one vessel merge
+into one event. Reports of a ship at anchor or moored do not count: such a ship waits, it does not
+drift; the navigational statuses it did report are given as evidence.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from watchkeeper.ais.anchorages import Anchorages
 from watchkeeper.ais.events import (
     FISHING,
     PLEASURE,
@@ -53,15 +54,23 @@ class LoiterSettings:
     #: 20 km around a World Port Index position: the outer anchorages of large ports, where
     #: waiting for a berth is routine.
     port_radius_km: float = 20.0
+    #: Reports saying "at anchor" (1) or "moored" (5) are left out: ships wait at anchorages the
+    #: port list does not know, all day and lawfully.
+    ignored_statuses: tuple[int, ...] = (1, 5)
     #: Fishing vessels, service craft and pleasure craft loiter for their living.
     ignored_ship_types: tuple[int, ...] = FISHING + SERVICE_CRAFT + PLEASURE
 
 
 def detect_loitering(
-    db: duckdb.DuckDBPyConnection, book: VesselBook, ports: PortIndex, settings: LoiterSettings
+    db: duckdb.DuckDBPyConnection,
+    book: VesselBook,
+    ports: PortIndex,
+    anchorages: Anchorages,
+    settings: LoiterSettings,
 ) -> list[VesselEvent]:
     ignored = ", ".join(str(t) for t in settings.ignored_ship_types) or "NULL"
     hours = settings.min_hours
+    statuses = ", ".join(str(s) for s in settings.ignored_statuses) or "NULL"
     rows = db.execute(
         f"""WITH hourly AS (
                 SELECT mmsi, date_trunc('hour', ts) AS hour, avg(lat) AS lat, avg(lon) AS lon,
@@ -69,6 +78,7 @@ def detect_loitering(
                 FROM positions
                 WHERE {SHIP_STATIONS_SQL}
                   AND mmsi NOT IN (SELECT mmsi FROM vessels WHERE ship_type IN ({ignored}))
+                  AND (status IS NULL OR status NOT IN ({statuses}))
                 GROUP BY mmsi, hour),
             windows AS (
                 SELECT mmsi, hour, lat, lon, status, sog,
@@ -99,7 +109,8 @@ def detect_loitering(
     ).fetchall()
     events = []
     for row in rows:
-        if ports.at_sea(float(row[3]), float(row[4]), settings.port_radius_km):
+        lat, lon = float(row[3]), float(row[4])
+        if ports.at_sea(lat, lon, settings.port_radius_km) and not anchorages.contains(lat, lon):
             events.append(_event(row, book, settings))
     return events
 

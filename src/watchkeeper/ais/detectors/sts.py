@@ -4,8 +4,9 @@ Comparing every vessel with every other is O(n²) in a day of millions of report
 vessel's reports are averaged into time slots (10 minutes), slow slots are put into H3 hexagons
 (`h3`), and a slot is compared only with slots of the same time in its own and the neighbouring
 hexagons: the candidates are the few pairs that share a neighbourhood, and the exact distance is
-computed for them alone. Hexagons whose centre is within a port's radius are dropped before the
-pairing, so ships berthed side by side never become candidates. Runs of close slots (a few
+computed for them alone. Hexagons whose centre is within a port's radius, or in a berth or
+anchorage learnt from the traffic (`anchorages`), are dropped before the pairing, so ships berthed
+side by side never become candidates. Runs of close slots (a few
 missed slots allowed) that last long enough are the events.
 """
 
@@ -19,6 +20,7 @@ import duckdb
 import h3
 import pyarrow as pa
 
+from watchkeeper.ais.anchorages import Anchorages
 from watchkeeper.ais.events import (
     PLEASURE,
     SERVICE_CRAFT,
@@ -77,7 +79,11 @@ def _slow_slots(db: duckdb.DuckDBPyConnection, settings: StsSettings) -> dict[st
 
 
 def detect_sts(
-    db: duckdb.DuckDBPyConnection, book: VesselBook, ports: PortIndex, settings: StsSettings
+    db: duckdb.DuckDBPyConnection,
+    book: VesselBook,
+    ports: PortIndex,
+    anchorages: Anchorages,
+    settings: StsSettings,
 ) -> list[VesselEvent]:
     max_km = settings.max_distance_m / 1000
     resolution = h3_resolution(max_km)
@@ -88,7 +94,7 @@ def detect_sts(
     at_sea = {}
     for cell in set(cells):
         lat, lon = h3.cell_to_latlng(cell)
-        at_sea[cell] = ports.at_sea(lat, lon, settings.port_radius_km)
+        at_sea[cell] = ports.at_sea(lat, lon, settings.port_radius_km) and not anchorages.contains(lat, lon)
     keep = [i for i, cell in enumerate(cells) if at_sea[cell]]
     sea_slots = pa.table(
         {
