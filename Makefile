@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: eval-baseline bench-start bench-scale run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
+.PHONY: eval-baseline bench-start bench-ais bench-scale run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/rescreen.py
 	$(BIN)/python bench/cli_start.py
+
+## bench-ais: a day of AIS (8 million reports synthesised from the real extract) loaded and every
+## detector run, each against a plain DuckDB read of the same data
+bench-ais: $(STAMP)
+	$(BIN)/python bench/ais.py
 
 ## bench-scale: a million customers on the local batch and on Dask, and the store on PostgreSQL
 ## against SQLite (an SDN import, the alert queue); --rows N for a smaller run
