@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.api.service import ScreeningService
+from watchkeeper.api.ui_vessels import vessel_pages
 from watchkeeper.errors import NotFound, WatchkeeperError
 from watchkeeper.match.normalize import raw_tokens
 from watchkeeper.match.screener import ScreeningQuery
@@ -88,6 +89,8 @@ def ui_router(service: ScreeningService) -> APIRouter:
 
     def page(request: Request, name: str, session: Session | None, **context: Any) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(request, name, {"session": session, **context})
+
+    router.include_router(vessel_pages(service, page, lambda request: _session(request, service)))
 
     @router.get("/login", response_class=HTMLResponse)
     def login_page(request: Request) -> HTMLResponse:
