@@ -39,6 +39,11 @@ def test_load_detect_and_read_events_with_the_screening_of_both_vessels(tmp_path
     # The real MMSI's MID names another flag than AN SAN 1's DPRK call sign: a false flag.
     (flag,) = [e["evidence"] for e in track["events"] if e["kind"] == "identity"]
     assert (flag["call_sign"], flag["call_sign_flag"]) == ("HMYZ", "KP")
+    ranked = json.loads(wk(tmp_path, "ais", "risk", "--json").stdout)
+    assert (ranked[0]["vessel"]["mmsi"], ranked[0]["verdict"]) == (tanker, "hold")
+    assert [(r["vessel"]["mmsi"], r["verdict"]) for r in ranked[1:]] == [(ship, "pass")]
+    assert ranked[0]["events"] == {"sts": 1, "zone": 1, "identity": 1}
+    assert "AN SAN 1" in wk(tmp_path, "ais", "risk").stdout
 
 
 def test_bad_files_and_bad_requests_say_what_is_wrong(tmp_path: Path) -> None:

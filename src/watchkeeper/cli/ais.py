@@ -281,3 +281,40 @@ def ais_track(
     out.print(table)
     if events:
         out.print(_events_table(activity.screened(events, None)))
+
+
+@ais_app.command("risk")
+def ais_risk(
+    since: SinceOption = None,
+    lists: ListsOption = None,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Vessels with events, riskiest first: listed (hold) before review before pass, then by the
+    weighted count of their behaviour (transfers and zone entries 3, gaps and identity 2, loitering 1)."""
+    with reported_errors():
+        activity = _activity(home)
+        ranked = activity.risk_summary(
+            _vessel_screener(home, lists, threshold), parse_date_option(since, "--since")
+        )
+    if as_json:
+        emit_json(ranked)
+        return
+    table = Table(title=f"{len(ranked)} vessels with behaviour events")
+    for column in ("vessel", "mmsi", "imo", "screening", "events", "score", "why"):
+        table.add_column(column, overflow="fold")
+    for entry in ranked:
+        vessel = entry["vessel"]
+        style = {"hold": "red", "review": "yellow"}.get(entry["verdict"], "")
+        events = ", ".join(f"{kind} {count}" for kind, count in entry["events"].items())
+        table.add_row(
+            vessel["name"] or "(no name)",
+            str(vessel["mmsi"]),
+            str(vessel["imo"] or ""),
+            Text(entry["verdict"], style=style),
+            events,
+            str(entry["behaviour_score"]),
+            "; ".join(entry["hits"]),
+        )
+    out.print(table)
