@@ -166,3 +166,20 @@ def fetch_source(
 def _has_own_date(path: Path) -> bool:
     """XML lists state their publication date; OFAC's CSV files do not."""
     return path.is_file() and path.name.endswith((".xml", ".xml.gz"))
+
+
+def fetch_document(url: str, limit: int) -> bytes:
+    """A press release or article from the web, as bytes (refused over `limit`, or not http(s))."""
+    if urlparse(url).scheme not in ("http", "https"):
+        raise FetchError(f"{url}: only http and https addresses are read")
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            data: bytes = response.read(limit + 1)
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        raise FetchError(f"{url}: cannot be reached: {exc}") from exc
+    if len(data) > limit:
+        raise FetchError(f"{url}: more than {limit:,} bytes; not a document to read")
+    return data

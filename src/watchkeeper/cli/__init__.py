@@ -18,6 +18,7 @@ from __future__ import annotations
 def main() -> None:
     # Importing the command modules registers their commands on the app.
     from watchkeeper.cli import (  # noqa: F401, PLC0415
+        actions,
         ais,
         database,
         entities,
