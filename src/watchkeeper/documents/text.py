@@ -81,9 +81,9 @@ def read_document(data: bytes, name: str, *, url: str | None = None) -> Document
     if not data.strip():
         raise InvalidInput(f"{name}: the document is empty")
     digest = hashlib.sha256(data).hexdigest()
+    emphasised: tuple[str, ...] = ()
     if data.lstrip().startswith(b"%PDF-"):
         text, title, published, kind = _pdf_text(data, name), "", None, "pdf"
-        emphasised: tuple[str, ...] = ()
     else:
         decoded = _decode(data, name)
         if _looks_like_html(decoded):
