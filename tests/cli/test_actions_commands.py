@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,3 +113,48 @@ def test_the_date_option_is_checked(home: Path) -> None:
     result = wk(home, "actions", "read", str(DOCUMENTS / "sm841.html"), "--date", "3 Dec", check=False)
     assert result.returncode == 2
     assert "--date" in result.stderr
+
+
+def test_record_add_show_and_the_timeline(home: Path, tmp_path: Path) -> None:
+    own = tmp_path / "home"
+    shutil.copytree(home, own)
+    recorded = json.loads(
+        wk(
+            own, "actions", "read", str(DOCUMENTS / "sm841.html"), "--record", "--user", "ana", "--json"
+        ).stdout
+    )["recorded"]
+    added = json.loads(
+        wk(
+            own,
+            *("actions", "add", "--kind", "announcement", "--authority", "OFAC", "--date", "2019-03-21"),
+            *("--note", "Treasury announced designations of two Chinese shipping firms.", "--json"),
+            *("--party", "Dalian Haibo International Freight Co., Ltd.", "--user", "ana"),
+        ).stdout
+    )
+    assert added["status"] == "announced"
+    assert added["parties"][0]["standing"] == "confirmed"
+    shown = json.loads(wk(own, "actions", "show", recorded, "--json").stdout)
+    assert shown["documents"][0]["name"] == "sm841.html"
+    assert shown["kind"] == "designation"
+    assert any(p["name"] == "Icaro" and p["imo"] == "9038842" for p in shown["parties"])
+    listed = json.loads(wk(own, "actions", "--json").stdout)["actions"]
+    assert [a["id"] for a in listed] == [recorded, added["id"]]  # 2019-12-03, then 2019-03-21
+    assert "A1" in wk(own, "actions", "show", "A1").stdout
+    refused = wk(
+        own,
+        "actions",
+        "add",
+        "--kind",
+        "designation",
+        "--authority",
+        "OFAC",
+        "--date",
+        "2019-01-01",
+        "--note",
+        "x",
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "a manual action is one of" in refused.stderr
+    assert wk(own, "actions", "show", "A99", check=False).returncode != 0
+    assert len(json.loads(wk(own, "actions", "--json").stdout)["actions"]) == 2  # nothing more recorded

@@ -25,13 +25,21 @@ from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.settings import open_stores
 
 if TYPE_CHECKING:
+    from watchkeeper.model.actions import SanctionsAction
     from watchkeeper.screen.documents import DocumentReading
+
+UserOption = Annotated[
+    str,
+    typer.Option(
+        "--user", envvar="WATCHKEEPER_USER", help="Who records (named in the audit trail; default $USER)."
+    ),
+]
 
 actions_app = typer.Typer(
     help="Sanctions actions: designations, delistings, announcements, packages on hold and withdrawals, "
     "with the press releases and articles that report them; `read` checks every party a document "
-    "names against the lists.",
-    no_args_is_help=True,
+    "names against the lists. Without a subcommand: the timeline, newest first.",
+    invoke_without_command=True,
 )
 app.add_typer(actions_app, name="actions")
 
@@ -69,6 +77,10 @@ def read(
     ] = None,
     lists: ListsOption = None,
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    record: Annotated[
+        bool, typer.Option("--record", help="Keep the document and its verified parties as an action.")
+    ] = False,
+    user: UserOption = "",
     home: HomeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -80,7 +92,8 @@ def read(
     the document's date. A party is CONFIRMED (listed: entity, list, the version that added it,
     score and why), FORMERLY-LISTED (listed on the document's date, not today), a POSSIBLE
     MISSPELLING of a listed entity (a candidate under the alert threshold, shown as such) or
-    NOT-LISTED. Nothing is recorded.
+    NOT-LISTED. With --record the document (its text and SHA-256) and its parties are kept as an
+    action in the timeline, and the recording enters the audit trail; otherwise nothing is kept.
     """
     from watchkeeper.screen.documents import read_and_verify  # noqa: PLC0415
 
@@ -100,10 +113,17 @@ def read(
                 threshold=threshold,
                 cache=settings.home / "index",
             )
+            recorded = None
+            if record:
+                from watchkeeper.actions.recording import record_reading  # noqa: PLC0415
+
+                recorded = record_reading(stores.actions, reading, _actor(user), day)
         if as_json:
-            emit_json(reading.to_dict())
+            emit_json({**reading.to_dict(), "recorded": recorded.id if recorded else None})
             return
         print_reading(reading)
+        if recorded:
+            out.print(f"Recorded as action {recorded.id} ({recorded.status}).", highlight=False)
 
 
 def print_reading(reading: DocumentReading) -> None:
@@ -146,3 +166,165 @@ def print_reading(reading: DocumentReading) -> None:
             match.explanation if match else "",
         )
     out.print(table)
+
+
+def _actor(user: str) -> str:
+    import getpass  # noqa: PLC0415
+
+    return user or getpass.getuser()
+
+
+@actions_app.callback()
+def actions_timeline(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="Only actions on or after this date.")] = None,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="OFAC, State, UN Security Council, EU, UK.")
+    ] = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="list (shown by list versions), document or manual.")
+    ] = None,
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The timeline of actions, newest first: those list versions show (one per version and
+    programme, with the entities added, removed and amended), those read from documents and those
+    entered by hand, each with its status."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from watchkeeper.actions.recording import timeline  # noqa: PLC0415
+
+    with reported_errors():
+        day = parse_date_option(since, "--since")
+        with open_stores(settings_for(home)) as stores:
+            found = timeline(stores.lists, stores.actions, since=day, authority=authority, origin=origin)
+        if as_json:
+            emit_json({"actions": [_summary(a) for a in found]})
+            return
+        table = Table(title=f"{len(found)} actions" + (f" since {day}" if day else ""))
+        for column in ("date", "id", "authority", "kind", "status", "title", "parties"):
+            table.add_column(column, justify="right" if column == "parties" else "left")
+        for action in found:
+            table.add_row(
+                action.day.isoformat(),
+                action.id,
+                action.authority,
+                action.kind,
+                action.status,
+                action.title,
+                str(len(action.parties)),
+            )
+        out.print(table)
+
+
+def _summary(action: SanctionsAction) -> dict[str, object]:
+    data = action.to_dict()
+    data["parties"] = len(action.parties)
+    return data
+
+
+@actions_app.command("show")
+def show(
+    action_id: Annotated[
+        str, typer.Argument(help="An action id: A12 (recorded) or L:ofac-sdn@7:PROGRAM (a list's).")
+    ],
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """One action whole: its documents, its parties with their standing on the lists and the
+    entity each resolved to, and its status timeline with the list versions that show it."""
+    from watchkeeper.actions.recording import find_action  # noqa: PLC0415
+
+    with reported_errors():
+        with open_stores(settings_for(home)) as stores:
+            action = find_action(stores.lists, stores.actions, action_id)
+        if as_json:
+            emit_json(action.to_dict())
+            return
+        print_action(action)
+
+
+def print_action(action: SanctionsAction) -> None:
+    out.print(f"{action.id}: {action.title}", highlight=False)
+    out.print(
+        f"{action.kind} by {action.authority} on {action.day}; status {action.status}; "
+        f"programmes: {', '.join(action.programs) or 'none named'}; from {action.origin}",
+        highlight=False,
+    )
+    if action.note:
+        out.print(f"Note: {action.note}", highlight=False)
+    for document in action.documents:
+        out.print(f"Document: {document.name} ({document.format}, sha256 {document.sha256})", highlight=False)
+    status = Table(title="Status")
+    for column in ("date", "status", "list version", "note"):
+        status.add_column(column)
+    for change in action.timeline:
+        status.add_row(change.day.isoformat(), change.status, change.version or "", change.note)
+    out.print(status)
+    parties = Table(title="Parties")
+    for column in ("party", "type", "standing", "entity", "version", "why"):
+        parties.add_column(column)
+    for party in action.parties:
+        parties.add_row(
+            party.name + (f" (IMO {party.imo})" if party.imo else ""),
+            party.schema,
+            party.standing,
+            party.entity_id or "",
+            party.version or "",
+            party.explanation,
+        )
+    out.print(parties)
+
+
+@actions_app.command("add")
+def add(
+    kind: Annotated[str, typer.Option("--kind", help="announcement, on-hold or withdrawal.")],
+    authority: Annotated[
+        str, typer.Option("--authority", help="OFAC, State, UN Security Council, EU or UK.")
+    ],
+    on: Annotated[str, typer.Option("--date", help="When it was announced (YYYY-MM-DD).")],
+    note: Annotated[str, typer.Option("--note", help="What was announced, and where it was reported.")],
+    party: Annotated[
+        list[str] | None, typer.Option("--party", help="A party the action names (repeat for several).")
+    ] = None,
+    document: Annotated[
+        list[Path] | None, typer.Option("--document", help="A document reporting it (read and verified).")
+    ] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="A short title (default: the note's first line).")
+    ] = "",
+    user: UserOption = "",
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record an action no list file shows: an announced designation, a package put on hold, a
+    withdrawal or reversal. The parties named, and those of any document given, are kept with
+    their standing on the lists. The recording enters the audit trail."""
+    from watchkeeper.actions.recording import manual_action  # noqa: PLC0415
+    from watchkeeper.screen.documents import check_names, read_and_verify  # noqa: PLC0415
+
+    with reported_errors():
+        day = parse_date_option(on, "--date")
+        assert day is not None
+        settings = settings_for(home)
+        with open_stores(settings) as stores:
+            readings = [
+                read_and_verify(stores.lists, p.read_bytes(), p.name, on=day, cache=settings.home / "index")
+                for p in (Path(str(d)) for d in document or ())
+                if _readable(p)
+            ]
+            cache = settings.home / "index"
+            checks = check_names(stores.lists, [p for p in party or () if p.strip()], on=day, cache=cache)
+            action = manual_action(kind, authority, day, note, checks, title, readings)
+            texts = {r.document.sha256: r.document.text for r in readings}
+            recorded = stores.actions.record(action, _actor(user), texts)
+        if as_json:
+            emit_json(recorded.to_dict())
+            return
+        out.print(f"Recorded action {recorded.id} ({recorded.status}).", highlight=False)
+
+
+def _readable(path: Path) -> bool:
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    return True

@@ -10,17 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ACTION_KINDS = (
-    "designation",
-    "delisting",
-    "amendment",
-    "general-licence",
-    "advisory",
-    "announcement",
-    "on-hold",
-    "withdrawal",
-)
-AUTHORITIES = ("OFAC", "State", "UN Security Council", "EU", "UK")
+from watchkeeper.model.actions import ACTION_KINDS, AUTHORITIES
+
+__all__ = ["ACTION_KINDS", "AUTHORITIES", "ActionClaim", "read_claim"]
+
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from watchkeeper.documents.claims import ActionClaim, read_claim
 from watchkeeper.documents.extract import extract_parties
+from watchkeeper.documents.names import is_company
 from watchkeeper.documents.party import NamedParty
 from watchkeeper.documents.text import Document, read_document
 from watchkeeper.errors import NotFound
@@ -198,6 +199,28 @@ def verify_document(
         threshold=threshold,
         seconds=time.perf_counter() - started,
     )
+
+
+def check_names(
+    store: ListStore,
+    names: Sequence[str],
+    *,
+    on: date | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    cache: Path | None = None,
+) -> tuple[PartyCheck, ...]:
+    """Names given by hand (an announced action's parties) checked as a document's parties are."""
+    if not names:
+        return ()
+    now, _ = screener_from_store(store, None, None, threshold, cache)
+    then: Screener | None = None
+    if on is not None and on < date.today():
+        try:
+            then, _ = screener_from_store(store, None, on, threshold, cache)
+        except NotFound:
+            then = None
+    parties = [NamedParty(n, "Company" if is_company(n) else "") for n in names]
+    return tuple(check_party(store, p, now, then, on, threshold) for p in parties)
 
 
 def read_and_verify(

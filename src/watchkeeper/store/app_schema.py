@@ -77,3 +77,46 @@ CREATE TABLE IF NOT EXISTS rule_file (
     UNIQUE (kind, sha256)
 );
 """
+
+# Migration 2 (2026-12-04): sanctions actions read from documents or entered by hand.
+ACTIONS_DDL = """
+CREATE TABLE IF NOT EXISTS sanctions_action (
+    number INTEGER PRIMARY KEY,
+    authority TEXT NOT NULL,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    programs TEXT NOT NULL,
+    note TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sanctions_action_by_day ON sanctions_action (day);
+CREATE TABLE IF NOT EXISTS action_document (
+    number INTEGER NOT NULL REFERENCES sanctions_action (number),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    title TEXT NOT NULL,
+    url TEXT,
+    text TEXT NOT NULL,
+    PRIMARY KEY (number, position)
+);
+CREATE TABLE IF NOT EXISTS action_party (
+    number INTEGER NOT NULL REFERENCES sanctions_action (number),
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (number, position)
+);
+CREATE TABLE IF NOT EXISTS action_status (
+    number INTEGER NOT NULL REFERENCES sanctions_action (number),
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    day TEXT NOT NULL,
+    note TEXT NOT NULL,
+    version TEXT,
+    PRIMARY KEY (number, position)
+);
+"""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from watchkeeper.errors import WatchkeeperError
-from watchkeeper.store.app_schema import AUDIT_DDL, RULES_DDL, SERVICE_DDL, USERS_DDL
+from watchkeeper.store.app_schema import ACTIONS_DDL, AUDIT_DDL, RULES_DDL, SERVICE_DDL, USERS_DDL
 from watchkeeper.store.database import Database, reading_store
 from watchkeeper.store.list_schema import LIST_DDL, SCHEMA_VERSION
 from watchkeeper.store.review_schema import REVIEW_DDL
@@ -71,10 +71,16 @@ def _baseline(db: Database) -> None:
     )
 
 
+def _sanctions_actions(db: Database) -> None:
+    for statement in statements(ACTIONS_DDL):
+        db.execute(db.ddl(statement))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "lists, review, audit, users, API keys, batch jobs and rule files (layout of 2026-12)", _baseline
     ),
+    Migration(2, "sanctions actions: documents, parties and status timelines", _sanctions_actions),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -14,14 +14,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
+from watchkeeper.store.actions import ActionStore
 from watchkeeper.store.review import ReviewStore
 from watchkeeper.store.rules import RuleStore
 from watchkeeper.store.service import ServiceStore
 from watchkeeper.store.sqlite import SqliteStore
 from watchkeeper.store.users import SESSION_HOURS, SESSION_IDLE_SECONDS, UserStore
 
-_Handle = SqliteStore | ServiceStore | ReviewStore | UserStore | RuleStore
-H = TypeVar("H", SqliteStore, ServiceStore, ReviewStore, UserStore, RuleStore)
+_Handle = SqliteStore | ServiceStore | ReviewStore | UserStore | RuleStore | ActionStore
+H = TypeVar("H", SqliteStore, ServiceStore, ReviewStore, UserStore, RuleStore, ActionStore)
 
 
 class Stores:
@@ -74,15 +75,19 @@ class Stores:
     def rules(self) -> RuleStore:
         return self._keep(RuleStore(self.path, create=self._create))
 
+    @cached_property
+    def actions(self) -> ActionStore:
+        return self._keep(ActionStore(self.path, create=self._create))
+
     def create_all(self) -> None:
         """Create every store's tables (and add columns newer code needs) once, at start-up."""
-        for name in ("lists", "service", "review", "users", "rules"):
+        for name in ("lists", "service", "review", "users", "rules", "actions"):
             getattr(self, name)
 
     def close(self) -> None:
         while self._opened:
             self._opened.pop().close()
-        for name in ("lists", "service", "review", "users", "rules"):
+        for name in ("lists", "service", "review", "users", "rules", "actions"):
             self.__dict__.pop(name, None)
 
     def __enter__(self) -> Stores:
