@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +12,7 @@ import pytest
 
 from tests.backend import store_at
 from tests.documents.test_text import DOCUMENTS
+from tests.live_server import copy_home
 from tests.support import BUNDLED, wk
 from watchkeeper.jobs import load_bundled
 from watchkeeper.store import SqliteStore
@@ -116,8 +116,7 @@ def test_the_date_option_is_checked(home: Path) -> None:
 
 
 def test_record_add_show_and_the_timeline(home: Path, tmp_path: Path) -> None:
-    own = tmp_path / "home"
-    shutil.copytree(home, own)
+    own = copy_home(home, tmp_path / "home")  # the files and, on PostgreSQL, the store's schema
     recorded = json.loads(
         wk(
             own, "actions", "read", str(DOCUMENTS / "sm841.html"), "--record", "--user", "ana", "--json"
