@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: eval-baseline bench-start bench-ais bench-scale run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
+.PHONY: eval-baseline bench-start bench-documents bench-ais bench-scale run test test-postgres check lint typecheck imports bench bench-api soak eval browser screenshots audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/rescreen.py
 	$(BIN)/python bench/cli_start.py
+
+## bench-documents: party extraction on the labelled Treasury releases in ../shared (precision, recall,
+## documents per second) against the spaCy model alone, and reading + verifying against the bundled lists
+bench-documents: $(STAMP)
+	$(BIN)/python bench/documents.py
 
 ## bench-ais: a day of AIS (8 million reports synthesised from the real extract) loaded and every
 ## detector run, each against a plain DuckDB read of the same data

@@ -29,7 +29,7 @@ from watchkeeper.errors import NotFound
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery
 from watchkeeper.model import ListVersion
-from watchkeeper.screen.loader import screener_from_store
+from watchkeeper.screen.loader import chosen_versions, screener_for_versions, screener_from_store
 from watchkeeper.store.base import ListStore
 
 #: A candidate this close is shown as a possible mis-spelling of a listed name: a lead for a person
@@ -177,18 +177,14 @@ def verify_document(
     sources: Sequence[str] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     cache: Path | None = None,
+    current: tuple[Screener, list[ListVersion]] | None = None,
 ) -> DocumentReading:
-    """Extract the document's parties and check each against the lists today and on its date."""
+    """Extract the document's parties and check each against the lists today and on its date.
+    `current`: a screener over today's lists already loaded (a server's), used instead of loading one."""
     started = time.perf_counter()
     day = on or document.published
-    now, versions = screener_from_store(store, sources, None, threshold, cache)
-    then: Screener | None = None
-    versions_then: list[ListVersion] = []
-    if day is not None and day < date.today():
-        try:
-            then, versions_then = screener_from_store(store, sources, day, threshold, cache)
-        except NotFound:
-            then = None  # no list loaded was in force on that date
+    now, versions = current or screener_from_store(store, sources, None, threshold, cache)
+    then, versions_then = _screener_on(store, day, sources, threshold, cache, now, versions)
     checks = tuple(check_party(store, p, now, then, day, threshold) for p in extract_parties(document))
     return DocumentReading(
         document=document,
@@ -199,6 +195,28 @@ def verify_document(
         threshold=threshold,
         seconds=time.perf_counter() - started,
     )
+
+
+def _screener_on(
+    store: ListStore,
+    day: date | None,
+    sources: Sequence[str] | None,
+    threshold: float,
+    cache: Path | None,
+    now: Screener,
+    versions: list[ListVersion],
+) -> tuple[Screener | None, list[ListVersion]]:
+    """The screener over the lists in force on `day` (None when no list held was in force then);
+    today's when those are the same versions."""
+    if day is None or day >= date.today():
+        return None, []
+    try:
+        then_versions = chosen_versions(store, sources, day)
+    except NotFound:
+        return None, []  # no list loaded was in force on that date
+    if [v.label for v in then_versions] == [v.label for v in versions]:
+        return now, then_versions
+    return screener_for_versions(store, then_versions, threshold, cache)
 
 
 def check_names(
@@ -212,13 +230,8 @@ def check_names(
     """Names given by hand (an announced action's parties) checked as a document's parties are."""
     if not names:
         return ()
-    now, _ = screener_from_store(store, None, None, threshold, cache)
-    then: Screener | None = None
-    if on is not None and on < date.today():
-        try:
-            then, _ = screener_from_store(store, None, on, threshold, cache)
-        except NotFound:
-            then = None
+    now, versions = screener_from_store(store, None, None, threshold, cache)
+    then, _ = _screener_on(store, on, None, threshold, cache, now, versions)
     parties = [NamedParty(n, "Company" if is_company(n) else "") for n in names]
     return tuple(check_party(store, p, now, then, on, threshold) for p in parties)
 
