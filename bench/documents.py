@@ -8,8 +8,8 @@ The labels are OpenSanctions' hand-checked designees of 20 Treasury releases, re
 spaCy English model alone — every PERSON and ORG entity it finds, de-duplicated by name — which is
 what a tool that "runs NER over the release" reports. Watchkeeper's extractor adds the patterns
 (vessels with IMO numbers, legal forms, short forms, a.k.a.) and keeps only the parties the text
-ties to the action. Verification (screening every party against the bundled lists, today and on the release's date) is
-timed too, with the screener loaded once as a server holds it.
+ties to the action. Verification (screening every party against the bundled lists, today and on
+the release's date) is timed too, with the screener loaded once as a server holds it.
 """
 
 from __future__ import annotations
@@ -25,21 +25,21 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from watchkeeper.documents.english import english_model  # noqa: E402
+from watchkeeper.documents.evaluation import evaluate_extraction, read_cases  # noqa: E402
+from watchkeeper.documents.extract import extract_parties  # noqa: E402
+from watchkeeper.documents.names import fold  # noqa: E402
+from watchkeeper.documents.party import NamedParty  # noqa: E402
+from watchkeeper.documents.text import read_document  # noqa: E402
+from watchkeeper.jobs import load_bundled  # noqa: E402
+from watchkeeper.screen.documents import verify_document  # noqa: E402
+from watchkeeper.screen.loader import screener_from_store  # noqa: E402
+from watchkeeper.store import SqliteStore  # noqa: E402
+
 CASES = ROOT.parent / "shared" / "data" / "news" / "ofac-press-releases"
 
 
 def main() -> None:
-    from watchkeeper.documents.english import english_model
-    from watchkeeper.documents.evaluation import evaluate_extraction, read_cases
-    from watchkeeper.documents.extract import extract_parties
-    from watchkeeper.documents.names import fold
-    from watchkeeper.documents.party import NamedParty
-    from watchkeeper.documents.text import read_document
-    from watchkeeper.jobs import load_bundled
-    from watchkeeper.screen.documents import verify_document
-    from watchkeeper.screen.loader import screener_from_store
-    from watchkeeper.store import SqliteStore
-
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
