@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
+from watchkeeper.api.actions import actions_router
 from watchkeeper.api.auth import ReadCaller
 from watchkeeper.api.batch_worker import BatchLeader, BatchWorker
 from watchkeeper.api.batches import batches_router
@@ -349,6 +350,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
     app.include_router(lists_router(service))
     app.include_router(trade_router(service))
     app.include_router(ais_router(service))
+    app.include_router(actions_router(service))
     app.include_router(batches_router(service, settings, worker))
     return app
 

@@ -226,11 +226,12 @@ def check_names(
     on: date | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     cache: Path | None = None,
+    current: tuple[Screener, list[ListVersion]] | None = None,
 ) -> tuple[PartyCheck, ...]:
     """Names given by hand (an announced action's parties) checked as a document's parties are."""
     if not names:
         return ()
-    now, versions = screener_from_store(store, None, None, threshold, cache)
+    now, versions = current or screener_from_store(store, None, None, threshold, cache)
     then, _ = _screener_on(store, on, None, threshold, cache, now, versions)
     parties = [NamedParty(n, "Company" if is_company(n) else "") for n in names]
     return tuple(check_party(store, p, now, then, on, threshold) for p in parties)
@@ -246,7 +247,10 @@ def read_and_verify(
     sources: Sequence[str] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     cache: Path | None = None,
+    current: tuple[Screener, list[ListVersion]] | None = None,
 ) -> DocumentReading:
     """The one entry point front ends call: bytes in, verified claims out (nothing is recorded)."""
     document = read_document(data, name, url=url)
-    return verify_document(store, document, on=on, sources=sources, threshold=threshold, cache=cache)
+    return verify_document(
+        store, document, on=on, sources=sources, threshold=threshold, cache=cache, current=current
+    )
