@@ -150,3 +150,14 @@ def find_action(lists: ListStore, actions: ActionStore, action_id: str) -> Sanct
     if action_id.startswith(f"{LIST_PREFIX}:"):
         return list_action(lists, action_id)
     return actions.get(action_id)
+
+
+def close_actions(
+    actions: ActionStore, withdrawal: SanctionsAction, closes: Sequence[str], actor: str
+) -> None:
+    """A withdrawal ends the actions it reverses: each gets `withdrawn`, naming the withdrawal, so its
+    parties leave the watch source."""
+    for action_id in closes:
+        actions.add_status(
+            action_id, StatusChange("withdrawn", withdrawal.day, f"withdrawn by {withdrawal.id}"), actor
+        )

@@ -293,6 +293,12 @@ def add(
     title: Annotated[
         str, typer.Option("--title", help="A short title (default: the note's first line).")
     ] = "",
+    closes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--closes", help="A withdrawal: the action it reverses (A12); its parties leave the watch."
+        ),
+    ] = None,
     user: UserOption = "",
     home: HomeOption = None,
     as_json: JsonFlag = False,
@@ -317,7 +323,15 @@ def add(
             checks = check_names(stores.lists, [p for p in party or () if p.strip()], on=day, cache=cache)
             action = manual_action(kind, authority, day, note, checks, title, readings)
             texts = {r.document.sha256: r.document.text for r in readings}
+            if closes and kind != "withdrawal":
+                raise InvalidInput("--closes is for a withdrawal: it names the action withdrawn")
+            for action_id in closes or ():
+                stores.actions.get(action_id)  # an unknown id is refused before anything is recorded
             recorded = stores.actions.record(action, _actor(user), texts)
+            if closes:
+                from watchkeeper.actions.recording import close_actions  # noqa: PLC0415
+
+                close_actions(stores.actions, recorded, closes, _actor(user))
         if as_json:
             emit_json(recorded.to_dict())
             return
@@ -328,3 +342,34 @@ def _readable(path: Path) -> bool:
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     return True
+
+
+@actions_app.command("link")
+def link(
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    user: UserOption = "",
+    home: HomeOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Link open announced and on-hold actions to the list versions that now list their parties:
+    each such action becomes EFFECTIVE in that version, and its parties leave the `announced` watch.
+    Run after loading a list (the main job does)."""
+    from watchkeeper.actions.watch import link_actions  # noqa: PLC0415
+
+    with reported_errors():
+        settings = settings_for(home)
+        with open_stores(settings) as stores:
+            links = link_actions(
+                stores.lists, stores.actions, _actor(user), threshold=threshold, cache=settings.home / "index"
+            )
+        if as_json:
+            emit_json({"links": [item.to_dict() for item in links]})
+            return
+        if not links:
+            out.print("No announced or on-hold action has parties on a list yet.")
+            return
+        for item in links:
+            out.print(
+                f"{item.action_id}: {item.party} is listed as {item.entity_id} by {item.version}",
+                highlight=False,
+            )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -24,10 +24,15 @@ from watchkeeper.cli.common import (
 from watchkeeper.errors import NotFound
 from watchkeeper.fetch import fetch_source
 from watchkeeper.jobs import summarise
+from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import EntityChange, ListVersion
 from watchkeeper.settings import Settings, open_stores
 from watchkeeper.sources import FORMATS, KNOWN_SOURCES, parse_list
 from watchkeeper.store import ListDiff, SqliteStore
+from watchkeeper.store.units import Stores
+
+if TYPE_CHECKING:
+    from watchkeeper.actions.watch import Link
 
 lists_app = typer.Typer(
     help="Load, fetch and compare list versions. Without a subcommand: a table of loaded lists.",
@@ -154,8 +159,15 @@ def lists_load(
             path, source=source, published=parse_date_option(published, "--published"), partial=partial
         )
         result = store.import_snapshot(snapshot, allow_shrink=allow_shrink, max_shrink=settings.max_shrink)
+        links = link_announced(stores, settings.home / "index")
         if as_json:
-            emit_json({"version": result.version.to_dict(), "changes": [c.to_dict() for c in result.changes]})
+            emit_json(
+                {
+                    "version": result.version.to_dict(),
+                    "changes": [c.to_dict() for c in result.changes],
+                    "linked_actions": [item.to_dict() for item in links],
+                }
+            )
             return
         v = result.version
         out.print(
@@ -164,6 +176,21 @@ def lists_load(
             highlight=False,
             markup=True,
         )
+        for item in links:
+            out.print(
+                f"action {item.action_id} is effective: {item.party} listed as {item.entity_id}",
+                highlight=False,
+            )
+
+
+def link_announced(stores: Stores, cache: Path) -> list[Link]:
+    """After an import: announced and on-hold actions whose parties the new version lists become
+    effective in it (nothing is screened when no such action is open)."""
+    from watchkeeper.actions.watch import link_actions, watched_actions  # noqa: PLC0415
+
+    if not watched_actions(stores.actions.all()):
+        return []
+    return link_actions(stores.lists, stores.actions, "system", threshold=DEFAULT_THRESHOLD, cache=cache)
 
 
 @lists_app.command("history")
@@ -333,6 +360,11 @@ def lists_fetch(
                 max_bytes=settings.max_download_bytes,
             )
             results.append(outcome)
+            if outcome.result is not None:
+                for item in link_announced(stores, settings.home / "index"):
+                    err.print(
+                        f"action {item.action_id} is effective: {item.party} listed as {item.entity_id}"
+                    )
             if not as_json:
                 out.print(f"{outcome.source}: {outcome.status} — {outcome.detail}", highlight=False)
         if as_json:

@@ -29,14 +29,19 @@ from watchkeeper.model import ListVersion
 from watchkeeper.settings import open_stores
 
 if TYPE_CHECKING:
-    from watchkeeper.match.screener import Screener
+    from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery
 
 # The matcher, its dictionaries and the batch runner are imported by the commands that screen,
 # inside them: `lists`, `audit`, `keys` … start without loading them.
 
 ListsOption = Annotated[
     str | None,
-    typer.Option("--lists", help="Comma-separated sources to screen against (default: all loaded)."),
+    typer.Option(
+        "--lists",
+        help="Comma-separated sources to screen against (default: all loaded); add `announced` for the "
+        "parties of announced or on-hold actions that no list names yet (`screen` only; labelled so, never "
+        "a designation).",
+    ),
 ]
 AsOfOption = Annotated[
     str | None,
@@ -68,6 +73,25 @@ def _lists(value: str | None) -> list[str] | None:
 
 def versions_text(versions: list[ListVersion]) -> str:
     return ", ".join(v.label for v in versions)
+
+
+def split_watch_source(lists: str | None) -> tuple[str | None, bool]:
+    """`ofac-sdn,announced` → (`ofac-sdn`, True): the lists to load, and whether the parties of
+    announced actions are screened too; ("", True) when only they are."""
+    wanted = _lists(lists)
+    if not wanted or "announced" not in wanted:
+        return lists, False
+    return ",".join(s for s in wanted if s != "announced"), True
+
+
+def watched_matches(
+    home: Path | None, query: ScreeningQuery, threshold: float, limit: int
+) -> list[ScreeningMatch]:
+    from watchkeeper.actions.watch import screen_watched, watch_screener  # noqa: PLC0415
+
+    with open_stores(settings_for(home)) as stores:
+        screener = watch_screener(stores.actions, threshold)
+    return screen_watched(screener, query, limit)
 
 
 def load_screener(
@@ -112,8 +136,13 @@ def screen(
 
     with reported_errors():
         query = ScreeningQuery.from_fields(name, type_, dob, country, identifier)
-        screener, versions = load_screener(home, lists, as_of, threshold)
-        matches = screener.screen(query, limit=limit)
+        listed, watch = split_watch_source(lists)
+        screener, versions = load_screener(home, listed, as_of, threshold) if listed != "" else (None, [])
+        matches = screener.screen(query, limit=limit) if screener is not None else []
+        if watch:
+            matches = sorted(
+                [*matches, *watched_matches(home, query, threshold, limit)], key=lambda m: -m.score
+            )[:limit]
         if as_json:
             emit_json(
                 {
@@ -125,11 +154,12 @@ def screen(
                         "id": identifier,
                     },
                     "threshold": threshold,
-                    "lists": [v.to_dict() for v in versions],
+                    "lists": [v.to_dict() for v in versions] + ([{"source": "announced"}] if watch else []),
                     "matches": [
                         {
                             "entity_id": m.entity.id,
                             "list": m.source,
+                            "label": "announced, not listed" if m.source == "announced" else "listed",
                             "caption": m.entity.caption,
                             "schema": m.entity.schema,
                             "score": m.score,
@@ -140,7 +170,9 @@ def screen(
                 }
             )
             return
-        out.print(f"Screened against {versions_text(versions)}; threshold {threshold}", highlight=False)
+        parts = [versions_text(versions), "parties announced, not listed" if watch else ""]
+        against = " and ".join(p for p in parts if p)
+        out.print(f"Screened against {against}; threshold {threshold}", highlight=False)
         if not matches:
             out.print("[green]No match at or above the threshold.[/]", markup=True)
             return
@@ -154,7 +186,8 @@ def screen(
                 match.entity.id,
                 match.explanation.listed_name,
                 match.entity.schema,
-                match.explanation.summary(),
+                ("ANNOUNCED, NOT LISTED: " if match.source == "announced" else "")
+                + match.explanation.summary(),
             )
         out.print(table)
         readings = [t for t in matches[0].explanation.tokens if t.reading]
