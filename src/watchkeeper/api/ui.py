@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.api.service import ScreeningService
+from watchkeeper.api.ui_actions import action_pages
 from watchkeeper.api.ui_vessels import vessel_pages
 from watchkeeper.errors import NotFound, WatchkeeperError
 from watchkeeper.match.normalize import raw_tokens
@@ -67,11 +68,14 @@ def _session(request: Request, service: ScreeningService) -> Session:
 
 async def _checked_form(request: Request, session: Session) -> dict[str, str]:
     form = await request.form()
-    sent = str(form.get("csrf", ""))
+    _check_csrf(str(form.get("csrf", "")), session)
+    return {k: str(v) for k, v in form.items()}
+
+
+def _check_csrf(sent: str, session: Session) -> None:
     # Compared as bytes: compare_digest refuses non-ASCII text, and a forged token must get a 403.
     if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
         raise Forbidden("the form's CSRF token is missing or wrong; reload the page")
-    return {k: str(v) for k, v in form.items()}
 
 
 def highlight(text: str, tokens: set[str]) -> str:
@@ -91,6 +95,9 @@ def ui_router(service: ScreeningService) -> APIRouter:
         return TEMPLATES.TemplateResponse(request, name, {"session": session, **context})
 
     router.include_router(vessel_pages(service, page, lambda request: _session(request, service)))
+    router.include_router(
+        action_pages(service, page, lambda request: _session(request, service), _check_csrf)
+    )
 
     @router.get("/login", response_class=HTMLResponse)
     def login_page(request: Request) -> HTMLResponse:
