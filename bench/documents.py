@@ -18,6 +18,7 @@ import argparse
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -26,14 +27,20 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from watchkeeper.documents.english import english_model  # noqa: E402
-from watchkeeper.documents.evaluation import evaluate_extraction, read_cases  # noqa: E402
+from watchkeeper.documents.evaluation import (  # noqa: E402
+    LabelledDocument,
+    evaluate_extraction,
+    read_cases,
+    same_party,
+)
 from watchkeeper.documents.extract import extract_parties  # noqa: E402
 from watchkeeper.documents.names import fold  # noqa: E402
 from watchkeeper.documents.party import NamedParty  # noqa: E402
 from watchkeeper.documents.text import read_document  # noqa: E402
 from watchkeeper.jobs import load_bundled  # noqa: E402
-from watchkeeper.screen.documents import verify_document  # noqa: E402
+from watchkeeper.screen.documents import DocumentReading, verify_document  # noqa: E402
 from watchkeeper.screen.loader import screener_from_store  # noqa: E402
+from watchkeeper.sources import parse_list  # noqa: E402
 from watchkeeper.store import SqliteStore  # noqa: E402
 
 CASES = ROOT.parent / "shared" / "data" / "news" / "ofac-press-releases"
@@ -69,13 +76,16 @@ def main() -> None:
         current = screener_from_store(store, cache=Path(folder) / "index")  # built once, outside the timing
         started = time.perf_counter()
         parties = 0
+        readings = {}
         for case in cases:
             document = read_document(case.path.read_bytes(), case.path.name)
-            parties += len(
-                verify_document(store, document, cache=Path(folder) / "index", current=current).checks
+            readings[case.name] = verify_document(
+                store, document, cache=Path(folder) / "index", current=current
             )
+            parties += len(readings[case.name].checks)
         verified = time.perf_counter() - started
         store.close()
+    resolution = resolved_right(cases, readings)
 
     table = Table(
         title=f"Party extraction on {len(cases)} labelled Treasury releases ({ours.expected} labels)"
@@ -101,7 +111,46 @@ def main() -> None:
         f"{len(cases) / verified:.1f}",
         f"{verified / baseline.seconds:.2f}×",
     )
-    Console(width=130).print(table)
+    console = Console(width=130)
+    console.print(table)
+    labels, found, known, right, wrong = resolution
+    console.print(
+        f"Resolution, releases published before the bundled SDN (2021-07-07): {labels} labelled designees, "
+        f"{found} extracted; {known} of those have one entity found independently (an exact name or alias "
+        f"in the SDN file); confirmed as that entity: {right} ({right / max(known, 1):.1%}), "
+        f"as another: {wrong}."
+    )
+
+
+def resolved_right(
+    cases: list[LabelledDocument], readings: dict[str, DocumentReading]
+) -> tuple[int, int, int, int, int]:
+    """Of the labelled designees of releases the bundled SDN can know, those extracted whose listed
+    entity can be told independently (their exact name or alias names one SDN entity), and how many
+    the verification confirmed as that very entity."""
+    by_name: dict[str, set[str]] = {}
+    for entity in parse_list(ROOT / "data" / "ofac" / "sdn-2021-07-07").entities:
+        for name in entity.names:
+            by_name.setdefault(fold(name), set()).add(entity.id)
+    labels = found = known = right = wrong = 0
+    for case in cases:
+        reading = readings[case.name]
+        if reading.date is None or reading.date > date(2021, 7, 7):
+            continue
+        for label in case.labels:
+            labels += 1
+            check = next((c for c in reading.checks if same_party(c.party, label)), None)
+            if check is None:
+                continue
+            found += 1
+            ids = by_name.get(fold(label.name), set())
+            if len(ids) != 1:
+                continue
+            known += 1
+            confirmed = check.match.entity_id if check.match and check.status == "confirmed" else None
+            right += confirmed in ids
+            wrong += confirmed is not None and confirmed not in ids
+    return labels, found, known, right, wrong
 
 
 if __name__ == "__main__":
