@@ -108,6 +108,12 @@ def test_a_chinese_report_resolves_to_the_same_entities(store: SqliteStore, hist
     found = by_name(verified(store, history_home, CHINESE_REPORT.encode(), "report-zh.txt"))
     assert found["大连海博国际货运有限公司"][0] == "confirmed"
     assert found["辽宁丹星国际货运代理有限公司"][0] == "confirmed"
+    traditional = "美國財政部2019年3月21日宣布制裁大連海博國際貨運有限公司。".encode()
+    (check,) = verified(store, history_home, traditional, "report-zh-hant.txt").checks
+    assert (check.status, check.match and check.match.entity_id) == (
+        "confirmed",
+        found["大连海博国际货运有限公司"][1],
+    )
     unrelated = "美国财政部2019年3月21日宣布制裁青岛蓝港物流有限公司。".encode()  # a company on no list
     assert by_name(verified(store, history_home, unrelated, "other.txt")) == {
         "青岛蓝港物流有限公司": ("not-listed", None, None)
