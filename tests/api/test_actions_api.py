@@ -111,3 +111,36 @@ def test_documents_that_cannot_be_read_are_refused_and_nothing_recorded(
     assert answer.status_code == status
     assert problem in answer.json()["detail"]
     assert after == before
+
+
+def test_screening_includes_announced_parties_only_when_asked(
+    actions_server: tuple[LiveServer, Keys],
+) -> None:
+    live, keys = actions_server
+    party = "Qingdao Blue Harbour Logistics Co., Ltd."  # on no list
+    body = {
+        "kind": "on-hold",
+        "authority": "OFAC",
+        "date": "2018-11-20",
+        "note": "A package put on hold.",
+        "parties": [party],
+    }
+    with live.client(keys.admin) as client:
+        assert client.post("/actions", json=body).status_code == 201
+        asked = client.post("/screen", json={"name": party, "lists": ["ofac-sdn", "announced"]})
+        only = client.post("/screen", json={"name": party, "lists": ["announced"]})
+        default = client.post("/screen", json={"name": party})
+        recorded = client.post(
+            "/screen", json={"name": party, "lists": ["announced"], "record": True, "customer_id": "c1"}
+        )
+    assert asked.status_code == 200, asked.text
+    (hit,) = asked.json()["results"]
+    assert (hit["list"], hit["label"], hit["caption"]) == ("announced", "announced, not listed", party)
+    assert asked.json()["lists"][-1] == "announced"
+    assert len(asked.json()["lists"]) == 2
+    assert [h["list"] for h in only.json()["results"]] == ["announced"]
+    assert only.json()["lists"] == [
+        "announced"
+    ]
+    assert default.json()["results"] == []
+    assert recorded.status_code == 400

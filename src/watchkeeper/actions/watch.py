@@ -69,6 +69,21 @@ def screen_watched(screener: Screener | None, query: ScreeningQuery, limit: int 
     return screener.screen(query, limit=limit) if screener is not None else []
 
 
+def split_watch(lists: Sequence[str] | None) -> tuple[list[str] | None, bool]:
+    """`[ofac-sdn, announced]` → (`[ofac-sdn]`, True): the lists to screen, and whether the watch
+    source is asked for too; (None, True) when it alone is."""
+    if not lists or WATCH_SOURCE not in lists:
+        return (list(lists) if lists else None), False
+    return [s for s in lists if s != WATCH_SOURCE] or None, True
+
+
+def with_announced(
+    matches: Sequence[ScreeningMatch], watched: Screener | None, query: ScreeningQuery, limit: int
+) -> list[ScreeningMatch]:
+    """The list matches and the watch source's, best first."""
+    return sorted([*matches, *screen_watched(watched, query, limit)], key=lambda m: -m.score)[:limit]
+
+
 @dataclass(frozen=True)
 class Link:
     action_id: str

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper import __version__
+from watchkeeper.actions.watch import WATCH_LABEL, WATCH_SOURCE, split_watch, watch_screener, with_announced
 from watchkeeper.api.actions import actions_router
 from watchkeeper.api.auth import ReadCaller
 from watchkeeper.api.batch_worker import BatchLeader, BatchWorker
@@ -51,7 +52,7 @@ from watchkeeper.api.ui import install_ui
 from watchkeeper.api.vessel_activity import ais_router
 from watchkeeper.errors import AlreadyImported, ImportRejected, ListFormatError, NotFound, WatchkeeperError
 from watchkeeper.match.config import DEFAULT_THRESHOLD
-from watchkeeper.match.screener import Screener, ScreeningQuery
+from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery
 from watchkeeper.screen.example import example_queries, screen_example
 from watchkeeper.settings import Settings
 
@@ -310,11 +311,22 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
             query = ScreeningQuery.from_fields(body.name, body.type, body.dob, body.country, body.identifier)
         except ValueError as exc:
             raise HTTPException(400, f"type: {exc}") from None
-        screener, versions, sources = _screener_for(
-            service, loaded, parse_date_param(body.as_of, "as_of"), body.lists
-        )
+        listed, watch = split_watch(body.lists)
+        if watch and (body.record or body.as_of):
+            raise HTTPException(
+                400, "lists: `announced` is screened now and never recorded (no record, as_of)"
+            )
         threshold = service.threshold if body.threshold is None else body.threshold
-        matches = screener.screen(query, threshold=threshold, limit=body.limit, sources=sources)
+        matches: list[ScreeningMatch] = []
+        versions: list[str] = []
+        if not watch or listed:
+            screener, versions, sources = _screener_for(
+                service, loaded, parse_date_param(body.as_of, "as_of"), listed
+            )
+            matches = screener.screen(query, threshold=threshold, limit=body.limit, sources=sources)
+        if watch:
+            watched = watch_screener(service.stores().actions, threshold)
+            matches, versions = with_announced(matches, watched, query, body.limit), [*versions, WATCH_SOURCE]
         run_id: str | None = None
         raised: list[int] = []
         if body.record:
@@ -335,6 +347,7 @@ def create_app(settings: Settings, *, run_batches: bool = True) -> FastAPI:
                 ScreenHit(
                     entity_id=m.entity.id,
                     list=m.source,
+                    label=WATCH_LABEL if m.source == WATCH_SOURCE else "listed",
                     schema=m.entity.schema,
                     caption=m.entity.caption,
                     matched_name=m.explanation.listed_name,

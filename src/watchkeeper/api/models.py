@@ -115,6 +115,8 @@ class ScreenRequest(BaseModel):
 class ScreenHit(BaseModel):
     entity_id: str
     list: str
+    #: `listed`, or `announced, not listed` for a party of an announced or on-hold action (`announced`).
+    label: str = "listed"
     schema_: str = Field(..., alias="schema")
     caption: str
     matched_name: str

@@ -78,10 +78,12 @@ def versions_text(versions: list[ListVersion]) -> str:
 def split_watch_source(lists: str | None) -> tuple[str | None, bool]:
     """`ofac-sdn,announced` → (`ofac-sdn`, True): the lists to load, and whether the parties of
     announced actions are screened too; ("", True) when only they are."""
-    wanted = _lists(lists)
-    if not wanted or "announced" not in wanted:
+    from watchkeeper.actions.watch import split_watch  # noqa: PLC0415
+
+    listed, watch = split_watch(_lists(lists))
+    if not watch:
         return lists, False
-    return ",".join(s for s in wanted if s != "announced"), True
+    return ",".join(listed or []), True
 
 
 def watched_matches(
