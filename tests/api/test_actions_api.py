@@ -139,8 +139,6 @@ def test_screening_includes_announced_parties_only_when_asked(
     assert asked.json()["lists"][-1] == "announced"
     assert len(asked.json()["lists"]) == 2
     assert [h["list"] for h in only.json()["results"]] == ["announced"]
-    assert only.json()["lists"] == [
-        "announced"
-    ]
+    assert only.json()["lists"] == ["announced"]
     assert default.json()["results"] == []
     assert recorded.status_code == 400
