@@ -11,6 +11,8 @@ import pytest
 from tests.documents.test_extract import NEWS_REPORT
 from tests.documents.test_text import DOCUMENTS
 from tests.live_server import Keys, LiveServer, copy_home, make_keys
+from tests.support import BUNDLED, shared
+from watchkeeper.sources import parse_list
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +144,29 @@ def test_screening_includes_announced_parties_only_when_asked(
     assert only.json()["lists"] == ["announced"]
     assert default.json()["results"] == []
     assert recorded.status_code == 400
+
+
+def test_a_list_imported_over_http_makes_an_announced_action_effective(
+    actions_server: tuple[LiveServer, Keys],
+) -> None:
+    live, keys = actions_server
+    later = shared("ofac/sdn-history/sdn-2021-08-18.csv.gz")
+    before = {e.id for e in parse_list(BUNDLED / "ofac/sdn-2021-07-07").entities}
+    name = sorted(e.caption for e in parse_list(later).entities if e.id not in before)[0]
+    body = {
+        "kind": "announcement",
+        "authority": "OFAC",
+        "date": "2021-08-10",
+        "note": "Announced.",
+        "parties": [name],
+    }
+    with live.client(keys.admin) as client:
+        created = client.post("/actions", json=body).json()
+        assert created["parties"][0]["standing"] != "confirmed"
+        imported = client.post(
+            "/lists/ofac-sdn/import", files={"files": (later.name, later.read_bytes(), "application/gzip")}
+        )
+        after = client.get(f"/actions/{created['id']}").json()
+    assert imported.status_code == 201, imported.text
+    assert after["status"] == "effective"
+    assert after["timeline"][-1]["version"] == "ofac-sdn@2 (2021-08-18)"

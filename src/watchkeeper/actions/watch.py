@@ -144,3 +144,13 @@ def link_actions(
 
 def _same_imo(lists: ListStore, entity_id: str, imo: str) -> bool:
     return imo in lists.entity(entity_id).get("imoNumber")
+
+
+def link_after_import(
+    lists: ListStore, actions: ActionStore, *, threshold: float, cache: Path | None
+) -> list[Link]:
+    """The step after every list import: link open announced and on-hold actions to the version if
+    it lists their parties (nothing is screened when no such action is open)."""
+    if not watched_actions(actions.all()):
+        return []
+    return link_actions(lists, actions, "system", threshold=threshold, cache=cache)

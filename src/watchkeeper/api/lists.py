@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 
+from watchkeeper.actions.watch import link_after_import
 from watchkeeper.api.auth import AdminCaller, ReadCaller
 from watchkeeper.api.models import (
     DiffResponse,
@@ -155,6 +156,14 @@ def lists_router(service: ScreeningService) -> APIRouter:
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+        stores = service.stores()
+        for link in link_after_import(
+            stores.lists,
+            stores.actions,
+            threshold=service.threshold,
+            cache=settings.home / "index",
+        ):
+            log.info("action %s is effective: %s", link.action_id, link.describe())
         loaded = service.lists
         log.info("import %s by %s: %s", source, caller.name, result.version.label)
         v = result.version

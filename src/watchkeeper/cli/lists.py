@@ -184,13 +184,9 @@ def lists_load(
 
 
 def link_announced(stores: Stores, cache: Path) -> list[Link]:
-    """After an import: announced and on-hold actions whose parties the new version lists become
-    effective in it (nothing is screened when no such action is open)."""
-    from watchkeeper.actions.watch import link_actions, watched_actions  # noqa: PLC0415
+    from watchkeeper.actions.watch import link_after_import  # noqa: PLC0415
 
-    if not watched_actions(stores.actions.all()):
-        return []
-    return link_actions(stores.lists, stores.actions, "system", threshold=DEFAULT_THRESHOLD, cache=cache)
+    return link_after_import(stores.lists, stores.actions, threshold=DEFAULT_THRESHOLD, cache=cache)
 
 
 @lists_app.command("history")
