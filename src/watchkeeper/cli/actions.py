@@ -19,7 +19,7 @@ from watchkeeper.cli.common import (
     reported_errors,
     settings_for,
 )
-from watchkeeper.cli.screening import ListsOption, ThresholdOption
+from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, acting_user
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.settings import open_stores
@@ -28,12 +28,6 @@ if TYPE_CHECKING:
     from watchkeeper.model.actions import SanctionsAction
     from watchkeeper.screen.documents import DocumentReading
 
-UserOption = Annotated[
-    str,
-    typer.Option(
-        "--user", envvar="WATCHKEEPER_USER", help="Who records (named in the audit trail; default $USER)."
-    ),
-]
 
 actions_app = typer.Typer(
     help="Sanctions actions: designations, delistings, announcements, packages on hold and withdrawals, "
@@ -117,7 +111,7 @@ def read(
             if record:
                 from watchkeeper.actions.recording import record_reading  # noqa: PLC0415
 
-                recorded = record_reading(stores.actions, reading, _actor(user), day)
+                recorded = record_reading(stores.actions, reading, acting_user(user), day)
         if as_json:
             emit_json({**reading.to_dict(), "recorded": recorded.id if recorded else None})
             return
@@ -166,12 +160,6 @@ def print_reading(reading: DocumentReading) -> None:
             match.explanation if match else "",
         )
     out.print(table)
-
-
-def _actor(user: str) -> str:
-    import getpass  # noqa: PLC0415
-
-    return user or getpass.getuser()
 
 
 @actions_app.callback()
@@ -313,13 +301,15 @@ def add(
         day = parse_date_option(on, "--date")
         assert day is not None
         settings = settings_for(home)
+        cache = settings.home / "index"
         with open_stores(settings) as stores:
-            readings = [
-                read_and_verify(stores.lists, p.read_bytes(), p.name, on=day, cache=settings.home / "index")
-                for p in (Path(str(d)) for d in document or ())
-                if _readable(p)
-            ]
-            cache = settings.home / "index"
+            readings = []
+            for path in document or ():
+                if not path.is_file():
+                    raise InvalidInput(f"{path}: no such file")
+                readings.append(
+                    read_and_verify(stores.lists, path.read_bytes(), path.name, on=day, cache=cache)
+                )
             checks = check_names(stores.lists, [p for p in party or () if p.strip()], on=day, cache=cache)
             action = manual_action(kind, authority, day, note, checks, title, readings)
             texts = {r.document.sha256: r.document.text for r in readings}
@@ -327,21 +317,15 @@ def add(
                 raise InvalidInput("--closes is for a withdrawal: it names the action withdrawn")
             for action_id in closes or ():
                 stores.actions.get(action_id)  # an unknown id is refused before anything is recorded
-            recorded = stores.actions.record(action, _actor(user), texts)
+            recorded = stores.actions.record(action, acting_user(user), texts)
             if closes:
                 from watchkeeper.actions.recording import close_actions  # noqa: PLC0415
 
-                close_actions(stores.actions, recorded, closes, _actor(user))
+                close_actions(stores.actions, recorded, closes, acting_user(user))
         if as_json:
             emit_json(recorded.to_dict())
             return
         out.print(f"Recorded action {recorded.id} ({recorded.status}).", highlight=False)
-
-
-def _readable(path: Path) -> bool:
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
-    return True
 
 
 @actions_app.command("link")
@@ -360,7 +344,11 @@ def link(
         settings = settings_for(home)
         with open_stores(settings) as stores:
             links = link_actions(
-                stores.lists, stores.actions, _actor(user), threshold=threshold, cache=settings.home / "index"
+                stores.lists,
+                stores.actions,
+                acting_user(user),
+                threshold=threshold,
+                cache=settings.home / "index",
             )
         if as_json:
             emit_json({"links": [item.to_dict() for item in links]})
