@@ -61,7 +61,7 @@ def test_targets_are_parties_and_the_authority_and_its_officials_are_not() -> No
     ):
         assert target in parties, target
     assert parties["Voltra Transcor Energy BVBA"].schema == "Company"
-    assert parties["Voltra Transcor Energy BVBA"].country == "Belgium"
+    assert parties["Voltra Transcor Energy BVBA"].countries == ("BE",)
     # "Global Trading Group NV (GTG)": the short form is an alias, not a party of its own.
     assert "GTG" in parties["Global Trading Group NV"].aliases
     assert "designat" in parties["Wael Bazzi"].evidence

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from watchkeeper.actions.recording import find_action, record_reading, timeline
 from watchkeeper.api.service import ScreeningService
+from watchkeeper.documents.places import describe_places
 from watchkeeper.documents.text import MAX_DOCUMENT_BYTES
 from watchkeeper.errors import WatchkeeperError
 from watchkeeper.screen.documents import read_and_verify
@@ -78,7 +79,12 @@ def action_pages(
                 return timeline_page(request, session, reading=None, message=str(exc), error=True)
             message = f"Recorded as action {recorded.id}." if recorded else ""
             return timeline_page(
-                request, session, reading=reading, message=message, version_link=version_link
+                request,
+                session,
+                reading=reading,
+                message=message,
+                version_link=version_link,
+                places=describe_places,
             )
 
         return await run_in_threadpool(work)
@@ -88,7 +94,15 @@ def action_pages(
         session = session_of(request)
         stores = service.stores()
         action = find_action(stores.lists, stores.actions, action_id)
-        return page(request, "action.html", session, nav="actions", action=action, version_link=version_link)
+        return page(
+            request,
+            "action.html",
+            session,
+            nav="actions",
+            action=action,
+            version_link=version_link,
+            places=describe_places,
+        )
 
     @router.get("/entities/{entity_id}", response_class=HTMLResponse)
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
@@ -102,6 +116,7 @@ def action_pages(
             entity_id=entity_id,
             history=history,
             version_link=version_link,
+            places=describe_places,
         )
 
     return router

@@ -20,6 +20,7 @@ from watchkeeper.cli.common import (
     settings_for,
 )
 from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, acting_user
+from watchkeeper.documents.places import describe_places
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.settings import open_stores
@@ -142,7 +143,7 @@ def print_reading(reading: DocumentReading) -> None:
         out.print("The document names no party tied to a sanctions action.")
         return
     table = Table()
-    for column in ("party", "type", "status", "listed entity", "list", "since", "score", "why"):
+    for column in ("party", "type", "where", "status", "listed entity", "list", "since", "score", "why"):
         table.add_column(column, justify="right" if column == "score" else "left")
     for check in reading.checks:
         party, match = check.party, check.match
@@ -152,6 +153,7 @@ def print_reading(reading: DocumentReading) -> None:
         table.add_row(
             named,
             party.schema,
+            describe_places(party.countries, party.nationalities, party.address),
             Text(check.status, style=_STATUS_STYLE[check.status]),
             f"{match.caption} [{match.entity_id}]" if match else "",
             match.source if match else "",
@@ -250,12 +252,13 @@ def print_action(action: SanctionsAction) -> None:
         status.add_row(change.day.isoformat(), change.status, change.version or "", change.note)
     out.print(status)
     parties = Table(title="Parties")
-    for column in ("party", "type", "standing", "entity", "version", "why"):
+    for column in ("party", "type", "where", "standing", "entity", "version", "why"):
         parties.add_column(column)
     for party in action.parties:
         parties.add_row(
             party.name + (f" (IMO {party.imo})" if party.imo else ""),
             party.schema,
+            describe_places(party.countries, party.nationalities, party.address),
             party.standing,
             party.entity_id or "",
             party.version or "",

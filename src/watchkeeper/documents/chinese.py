@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from watchkeeper.documents.party import NamedParty
 
@@ -46,10 +47,7 @@ def chinese_parties(text: str) -> list[NamedParty]:
         for word, tag in jieba.posseg.cut(sentence):
             if tag == "nr" and len(word) >= 2 and not any(word in t for t in taken):
                 _note(found, counts, NamedParty(word, "Person", evidence=sentence))
-    return [
-        NamedParty(p.name, p.schema, p.aliases, p.imo, p.country, counts[p.name], p.evidence)
-        for p in found.values()
-    ]
+    return [replace(p, mentions=counts[p.name]) for p in found.values()]
 
 
 def _note(found: dict[str, NamedParty], counts: Counter[str], party: NamedParty) -> None:

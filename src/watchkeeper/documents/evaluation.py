@@ -5,6 +5,10 @@ to a `sources/` folder of the releases); they are never copied into the reposito
 counts for a labelled one when their names are the same once case, accents and punctuation are
 set aside, or nearly so (rapidfuzz ratio ≥ 90: `YasaGolden Bosphorus`, `Khedri Jahan Darya Co.`),
 or when a labelled vessel's IMO number is the found one's. Each label is used once.
+
+Where a label gives countries (where the party is based, its nationality), a correctly found
+party's countries and nationalities are compared with them as ISO codes: right when they share
+one, wrong when the party is placed elsewhere, missing when the text's placing was not read.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rapidfuzz import fuzz
 
 from watchkeeper.documents.names import fold
 from watchkeeper.documents.party import NamedParty
+from watchkeeper.documents.places import country_of
 from watchkeeper.errors import InvalidInput
 
 NEAR_NAME = 90.0
@@ -29,6 +34,7 @@ class Label:
     name: str
     schema: str
     imos: tuple[str, ...] = ()
+    countries: frozenset[str] = frozenset()  # ISO codes of the labelled country and nationality
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class DocumentScore:
     correct: int
     missed: tuple[str, ...]
     extra: tuple[str, ...]
+    placed: tuple[int, int, int] = (0, 0, 0)  # labelled places read right, read wrong, not read
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,15 @@ class ExtractionScore:
         return self.correct / self.expected if self.expected else 1.0
 
     @property
+    def placed(self) -> tuple[int, int, int]:
+        """Of the found parties whose label places them: (right, wrong, missing)."""
+        return (
+            sum(d.placed[0] for d in self.documents),
+            sum(d.placed[1] for d in self.documents),
+            sum(d.placed[2] for d in self.documents),
+        )
+
+    @property
     def documents_per_second(self) -> float:
         return len(self.documents) / self.seconds if self.seconds else 0.0
 
@@ -92,6 +108,11 @@ def read_cases(folder: Path) -> list[LabelledDocument]:
                 name=str(d.get("name") or ""),
                 schema=str(d.get("entity_schema") or ""),
                 imos=tuple(str(i) for i in d.get("imo") or ()),
+                countries=frozenset(
+                    code
+                    for place in [*(d.get("country") or ()), *(d.get("nationality") or ())]
+                    if (code := country_of(str(place)))
+                ),
             )
             for d in case["expected_output"].get("designees") or ()
             if d.get("name")  # one label has an empty name: nothing to find
@@ -111,12 +132,16 @@ def same_party(found: NamedParty, label: Label) -> bool:
 def score_document(name: str, found: Sequence[NamedParty], labels: Sequence[Label]) -> DocumentScore:
     unused = list(labels)
     extra = []
+    placed = [0, 0, 0]
     for party in found:
         hit = next((label for label in unused if same_party(party, label)), None)
         if hit is None:
             extra.append(party.name)
-        else:
-            unused.remove(hit)
+            continue
+        unused.remove(hit)
+        if hit.countries:
+            read = set(party.countries) | set(party.nationalities)
+            placed[0 if read & hit.countries else 1 if read else 2] += 1
     return DocumentScore(
         name=name,
         found=len(found),
@@ -124,6 +149,7 @@ def score_document(name: str, found: Sequence[NamedParty], labels: Sequence[Labe
         correct=len(labels) - len(unused),
         missed=tuple(label.name for label in unused),
         extra=tuple(extra),
+        placed=(placed[0], placed[1], placed[2]),
     )
 
 

@@ -103,7 +103,6 @@ _LEADING = re.compile(
 )
 _POSSESSIVE = re.compile(r"[’'‘]s?$")
 _PAREN_TAIL = re.compile(r"\s*\(([^()]{1,60})\)\s*$")
-_BASED = re.compile(r"\b([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,3})-based\b")
 _HEADING_PREFIX = re.compile(
     r"^(background on|designation of|designations of|sanctions on|about)\s+", re.IGNORECASE
 )
@@ -143,18 +142,6 @@ def clean_mention(text: str) -> tuple[str, str | None]:
     while name.endswith(".") and name.split()[-1].casefold() not in LEGAL_FORMS:
         name = name[:-1].rstrip()
     return name, short
-
-
-def based_in(sentence: str, name: str) -> str | None:
-    """`Belgium-based Wael Bazzi` → Belgium (the country the text places a party in)."""
-    at = sentence.find(name)
-    if at < 0:
-        return None
-    before = sentence[max(0, at - 60) : at]
-    found = list(_BASED.finditer(before))
-    if found and before[found[-1].end() :].strip() == "":
-        return found[-1].group(1)
-    return None
 
 
 def is_place(name: str) -> bool:

@@ -13,7 +13,9 @@ class NamedParty:
     schema: str  # Person | Organization | Company | Vessel
     aliases: tuple[str, ...] = ()
     imo: str | None = None
-    country: str | None = None
+    countries: tuple[str, ...] = ()  # ISO codes of where the text places it (based, registered in)
+    nationalities: tuple[str, ...] = ()  # ISO codes
+    address: str | None = None
     mentions: int = 1
     evidence: str = ""  # the sentence that ties it to the action
 
@@ -23,7 +25,9 @@ class NamedParty:
             "schema": self.schema,
             "aliases": list(self.aliases),
             "imo": self.imo,
-            "country": self.country,
+            "countries": list(self.countries),
+            "nationalities": list(self.nationalities),
+            "address": self.address,
             "mentions": self.mentions,
             "evidence": self.evidence,
         }

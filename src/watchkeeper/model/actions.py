@@ -69,7 +69,9 @@ class ActionParty:
     schema: str = ""
     aliases: tuple[str, ...] = ()
     imo: str | None = None
-    country: str | None = None
+    countries: tuple[str, ...] = ()  # ISO codes of where the document places it
+    nationalities: tuple[str, ...] = ()
+    address: str | None = None
     standing: str = ""  # confirmed | formerly-listed | possible-misspelling | not-listed | changed
     entity_id: str | None = None
     score: float | None = None
@@ -82,7 +84,9 @@ class ActionParty:
             "schema": self.schema,
             "aliases": list(self.aliases),
             "imo": self.imo,
-            "country": self.country,
+            "countries": list(self.countries),
+            "nationalities": list(self.nationalities),
+            "address": self.address,
             "standing": self.standing,
             "entity_id": self.entity_id,
             "score": None if self.score is None else round(self.score, 3),

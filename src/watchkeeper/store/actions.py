@@ -192,13 +192,19 @@ def _party(body: dict[str, object]) -> ActionParty:
         schema=str(body.get("schema") or ""),
         aliases=tuple(str(a) for a in body.get("aliases") or ()),  # type: ignore[attr-defined]
         imo=_text(body.get("imo")),
-        country=_text(body.get("country")),
+        countries=_codes(body.get("countries")),
+        nationalities=_codes(body.get("nationalities")),
+        address=_text(body.get("address")),
         standing=str(body.get("standing") or ""),
         entity_id=_text(body.get("entity_id")),
         score=float(score) if isinstance(score, int | float) else None,
         explanation=str(body.get("explanation") or ""),
         version=_text(body.get("version")),
     )
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def _text(value: object) -> str | None:
