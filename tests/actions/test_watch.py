@@ -4,6 +4,7 @@ links to it and turns effective, and the party leaves the watch; a withdrawal cl
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,39 @@ def test_announced_party_is_watched_until_a_list_version_lists_it(tmp_path: Path
     assert [(m["list"], m["label"]) for m in labelled["matches"]] == [("announced", "announced, not listed")]
     default = json.loads(wk(tmp_path, "screen", name, "--json").stdout)
     assert default["matches"] == []
+    # A batch too: the announced party's row names the watch source; without it, no alert.
+    customers = tmp_path / "customers.csv"
+    customers.write_text(f"id,name,type\nc1,{name},organization\nc2,Harbour Bakery Ltd,organization\n")
+    watched_out, plain_out = tmp_path / "watched.csv", tmp_path / "plain.csv"
+    wk(
+        tmp_path,
+        "batch",
+        str(customers),
+        "-o",
+        str(watched_out),
+        "--lists",
+        "ofac-sdn,announced",
+        "--workers",
+        "1",
+    )
+    wk(tmp_path, "batch", str(customers), "-o", str(plain_out), "--workers", "1")
+    with watched_out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["query_id"], r["list"], r["entity_id"]) for r in rows] == [("c1", "announced", watched.id)]
+    assert plain_out.read_text().count("\n") == 1  # the header alone
+    refused = wk(
+        tmp_path,
+        "batch",
+        str(customers),
+        "-o",
+        str(tmp_path / "r.csv"),
+        "--lists",
+        "announced",
+        "--record",
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "never recorded" in refused.stderr
 
     # Loading the version that lists the party links the action to it, as the import's own step.
     loaded = json.loads(wk(tmp_path, "lists", "load", str(shared(AFTER)), "--json").stdout)

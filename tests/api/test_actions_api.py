@@ -146,6 +146,56 @@ def test_screening_includes_announced_parties_only_when_asked(
     assert recorded.status_code == 400
 
 
+def test_match_includes_announced_parties_only_when_asked_and_drops_them_once_withdrawn(
+    actions_server: tuple[LiveServer, Keys],
+) -> None:
+    live, keys = actions_server
+    party = "Yantai Northern Star Shipping Co., Ltd."  # on no list
+    body = {
+        "kind": "announcement",
+        "authority": "OFAC",
+        "date": "2019-03-21",
+        "note": "Announced.",
+        "parties": [party],
+    }
+    example = {"queries": {"q1": {"schema": "Company", "properties": {"name": [party]}}}}
+    with live.client(keys.admin) as client:
+        created = client.post("/actions", json=body)
+        assert created.status_code == 201, created.text
+        default = client.post("/match/default", json=example).json()
+        both = client.post(
+            "/match/default", params={"include_dataset": ["ofac-sdn", "announced"]}, json=example
+        ).json()
+        watch_only = client.post("/match/announced", json=example).json()
+        past = client.post("/match/announced", params={"as_of": "2019-01-01"}, json=example)
+        withdrawal = {
+            "kind": "withdrawal",
+            "authority": "OFAC",
+            "date": "2019-03-22",
+            "note": "The announced sanctions were withdrawn.",
+            "closes": [created.json()["id"]],
+        }
+        assert client.post("/actions", json=withdrawal).status_code == 201
+        after = client.post("/match/announced", json=example).json()
+        screened_after = client.post("/screen", json={"name": party, "lists": ["announced"]}).json()
+    assert default["responses"]["q1"]["results"] == []
+    for answer in (both, watch_only):
+        (hit,) = answer["responses"]["q1"]["results"]
+        assert (hit["datasets"], hit["label"], hit["listed"], hit["match"]) == (
+            ["announced"],
+            "announced, not listed",
+            False,
+            True,
+        )
+        assert answer["lists"][-1] == "announced"
+    assert watch_only["lists"] == ["announced"]
+    assert past.status_code == 400
+    assert "as_of" in past.json()["detail"]
+    # The watch screener the server keeps is rebuilt when an action moves on: the withdrawn party is gone.
+    assert after["responses"]["q1"]["results"] == []
+    assert screened_after["results"] == []
+
+
 def test_a_list_imported_over_http_makes_an_announced_action_effective(
     actions_server: tuple[LiveServer, Keys],
 ) -> None:

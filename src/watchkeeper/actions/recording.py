@@ -154,6 +154,25 @@ def find_action(lists: ListStore, actions: ActionStore, action_id: str) -> Sanct
     return actions.get(action_id)
 
 
+def record_manual(
+    actions: ActionStore,
+    action: SanctionsAction,
+    actor: str,
+    *,
+    texts: dict[str, str] | None = None,
+    closes: Sequence[str] = (),
+) -> SanctionsAction:
+    """Record a manual action; a withdrawal may name the actions it reverses (`closes`), each checked
+    to exist before anything is written, then ended."""
+    if closes and action.kind != "withdrawal":
+        raise InvalidInput("closes: only a withdrawal closes actions (it names the action withdrawn)")
+    for action_id in closes:
+        actions.get(action_id)  # an unknown id is refused before anything is recorded
+    recorded = actions.record(action, actor, texts)
+    close_actions(actions, recorded, closes, actor)
+    return recorded
+
+
 def close_actions(
     actions: ActionStore, withdrawal: SanctionsAction, closes: Sequence[str], actor: str
 ) -> None:

@@ -1,6 +1,7 @@
 """The `announced` watch source: parties of announced or on-hold actions that no list names yet.
 
-Screening may include it (`--lists ofac-sdn,announced`; never by default). A hit on it is a party
+Screening may include it (`screen`/`batch --lists ofac-sdn,announced`, `/screen` and `/match`;
+never by default). A hit on it is a party
 an authority announced, not a designation, and is labelled so everywhere it is shown. An entry
 closes when its action is withdrawn or becomes effective: `link_actions` moves an action to
 `effective` as soon as a list version lists its parties (the matcher confirms the name at the alert
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery
+from watchkeeper.match.merged import MergedScreening
+from watchkeeper.match.screener import Screener
 from watchkeeper.model import Entity
 from watchkeeper.model.actions import SanctionsAction, StatusChange
 from watchkeeper.screen.documents import check_names
@@ -65,10 +67,6 @@ def watch_screener(actions: ActionStore, threshold: float) -> Screener | None:
     return Screener(entities, threshold=threshold) if entities else None
 
 
-def screen_watched(screener: Screener | None, query: ScreeningQuery, limit: int = 10) -> list[ScreeningMatch]:
-    return screener.screen(query, limit=limit) if screener is not None else []
-
-
 def split_watch(lists: Sequence[str] | None) -> tuple[list[str] | None, bool]:
     """`[ofac-sdn, announced]` → (`[ofac-sdn]`, True): the lists to screen, and whether the watch
     source is asked for too; (None, True) when it alone is."""
@@ -77,11 +75,10 @@ def split_watch(lists: Sequence[str] | None) -> tuple[list[str] | None, bool]:
     return [s for s in lists if s != WATCH_SOURCE] or None, True
 
 
-def with_announced(
-    matches: Sequence[ScreeningMatch], watched: Screener | None, query: ScreeningQuery, limit: int
-) -> list[ScreeningMatch]:
-    """The list matches and the watch source's, best first."""
-    return sorted([*matches, *screen_watched(watched, query, limit)], key=lambda m: -m.score)[:limit]
+def with_announced(listed: Screener | None, watched: Screener | None) -> MergedScreening:
+    """The lists' screener and the watch source's as one (either may be missing: no list asked
+    for, no announced party open)."""
+    return MergedScreening(tuple(s for s in (listed, watched) if s is not None))
 
 
 @dataclass(frozen=True)

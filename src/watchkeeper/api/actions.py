@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from watchkeeper.actions.recording import find_action, manual_action, record_reading, timeline
+from watchkeeper.actions.recording import find_action, manual_action, record_manual, record_reading, timeline
 from watchkeeper.api.auth import AdminCaller, ReadCaller
 from watchkeeper.api.service import ScreeningService
 from watchkeeper.api.shapes import parse_date_param
@@ -29,6 +29,11 @@ class ManualActionRequest(BaseModel):
     note: str = Field(description="what was announced, and where it was reported", max_length=4000)
     parties: list[str] = Field(default_factory=list, max_length=200, description="names the action names")
     title: str = Field(default="", max_length=300)
+    closes: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="a withdrawal: the ids of the actions it reverses (A12); their parties leave the watch",
+    )
 
 
 def _summary(action: SanctionsAction) -> dict[str, Any]:
@@ -120,6 +125,6 @@ def actions_router(service: ScreeningService) -> APIRouter:
             current=(loaded.screener, list(loaded.versions)) if loaded else None,
         )
         action = manual_action(body.kind, body.authority, body.date, body.note, checks, body.title)
-        return stores.actions.record(action, caller.name).to_dict()
+        return record_manual(stores.actions, action, caller.name, closes=body.closes).to_dict()
 
     return router

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
+from watchkeeper.actions.watch import WATCH_SOURCE
 from watchkeeper.api.auth import Caller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.models import BatchJobModel, ErrorResponse
@@ -38,14 +39,19 @@ def batches_router(service: ScreeningService, settings: Settings, worker: BatchW
         caller: ReadCaller,
         file: Annotated[UploadFile, File(description="CSV with columns id,name,type,dob,country,identifier")],
         lists: Annotated[
-            str | None, Query(max_length=200, description="Comma-separated, e.g. ofac-sdn,un")
+            str | None,
+            Query(
+                max_length=200,
+                description="Comma-separated, e.g. ofac-sdn,un; `announced` adds the parties of announced "
+                "or on-hold actions that no list names yet (their rows have `list` = announced)",
+            ),
         ] = None,
         threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
     ) -> BatchJobModel:
         """Queue a CSV file for screening in the background; poll `GET /batches/{id}`."""
         loaded = service.require_lists()
         chosen = [s.strip() for s in (lists or "").split(",") if s.strip()]
-        missing = [s for s in chosen if s not in loaded.sources]
+        missing = [s for s in chosen if s not in loaded.sources and s != WATCH_SOURCE]
         if missing:
             raise HTTPException(400, f"lists: {', '.join(missing)} not loaded")
         job_id = secrets.token_hex(8)

@@ -72,6 +72,11 @@ class ScoredEntityResponse(EntityResponse):
     explanation: dict[str, Any] = Field(
         description="Watchkeeper's explanation: query name and listed name aligned token by token."
     )
+    label: str = Field(
+        "listed",
+        description="`listed`, or `announced, not listed` for a party of an announced or on-hold action "
+        "(`/match/announced`, `include_dataset=announced`): never a designation.",
+    )
 
 
 class TotalSpec(BaseModel):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from watchkeeper.actions.watch import watch_screener
 from watchkeeper.errors import ImportRejected, NotFound
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.screener import Screener
@@ -78,6 +79,9 @@ class ScreeningService:
         #: Indexes of past version sets (`as_of` requests), the most recent kept in memory.
         self.past = RecentScreeners(settings.as_of_indexes)
         self._stop_watching = threading.Event()
+        #: The `announced` watch source's screener and the action-store revision it was built on.
+        self._announced: tuple[str, Screener | None] | None = None
+        self._announced_lock = threading.Lock()
 
     # Each thread gets its own stores (own connections): SQLite connections are not shared
     # across threads, and WAL lets readers go on while an import writes.
@@ -102,6 +106,16 @@ class ScreeningService:
                 handle.close()
             self._opened.clear()
         self._local = threading.local()
+
+    def announced(self) -> Screener | None:
+        """The screener over the parties of open announced and on-hold actions, rebuilt only when
+        an action was recorded or moved on since (by this process or another: one cheap read)."""
+        actions = self.stores().actions
+        revision = actions.revision()
+        with self._announced_lock:
+            if self._announced is None or self._announced[0] != revision:
+                self._announced = (revision, watch_screener(actions, self.threshold))
+            return self._announced[1]
 
     @property
     def lists(self) -> LoadedLists | None:

@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import HTTPException
 
+from watchkeeper.actions.watch import WATCH_LABEL, WATCH_SOURCE
 from watchkeeper.api.models import (
     EntityResponse,
     FeatureResult,
@@ -56,6 +57,8 @@ def scored_entity(match: ScreeningMatch, threshold: float) -> ScoredEntityRespon
         features=features,
         explanations=explanations,
         explanation=explanation.to_dict(),
+        listed=entity.source != WATCH_SOURCE,
+        label=WATCH_LABEL if entity.source == WATCH_SOURCE else "listed",
     )
 
 

@@ -20,7 +20,6 @@ from watchkeeper.cli.common import (
     settings_for,
 )
 from watchkeeper.cli.screening import ListsOption, ThresholdOption, UserOption, acting_user
-from watchkeeper.documents.places import describe_places
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.settings import open_stores
@@ -142,6 +141,8 @@ def print_reading(reading: DocumentReading) -> None:
     if not reading.checks:
         out.print("The document names no party tied to a sanctions action.")
         return
+    from watchkeeper.documents.places import describe_places  # noqa: PLC0415 - loads country names
+
     table = Table()
     for column in ("party", "type", "where", "status", "listed entity", "list", "since", "score", "why"):
         table.add_column(column, justify="right" if column == "score" else "left")
@@ -251,6 +252,8 @@ def print_action(action: SanctionsAction) -> None:
     for change in action.timeline:
         status.add_row(change.day.isoformat(), change.status, change.version or "", change.note)
     out.print(status)
+    from watchkeeper.documents.places import describe_places  # noqa: PLC0415 - loads country names
+
     parties = Table(title="Parties")
     for column in ("party", "type", "where", "standing", "entity", "version", "why"):
         parties.add_column(column)
@@ -297,7 +300,7 @@ def add(
     """Record an action no list file shows: an announced designation, a package put on hold, a
     withdrawal or reversal. The parties named, and those of any document given, are kept with
     their standing on the lists. The recording enters the audit trail."""
-    from watchkeeper.actions.recording import manual_action  # noqa: PLC0415
+    from watchkeeper.actions.recording import manual_action, record_manual  # noqa: PLC0415
     from watchkeeper.screen.documents import check_names, read_and_verify  # noqa: PLC0415
 
     with reported_errors():
@@ -316,15 +319,9 @@ def add(
             checks = check_names(stores.lists, [p for p in party or () if p.strip()], on=day, cache=cache)
             action = manual_action(kind, authority, day, note, checks, title, readings)
             texts = {r.document.sha256: r.document.text for r in readings}
-            if closes and kind != "withdrawal":
-                raise InvalidInput("--closes is for a withdrawal: it names the action withdrawn")
-            for action_id in closes or ():
-                stores.actions.get(action_id)  # an unknown id is refused before anything is recorded
-            recorded = stores.actions.record(action, acting_user(user), texts)
-            if closes:
-                from watchkeeper.actions.recording import close_actions  # noqa: PLC0415
-
-                close_actions(stores.actions, recorded, closes, acting_user(user))
+            recorded = record_manual(
+                stores.actions, action, acting_user(user), texts=texts, closes=closes or ()
+            )
         if as_json:
             emit_json(recorded.to_dict())
             return

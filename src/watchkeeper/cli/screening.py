@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,12 +25,14 @@ from watchkeeper.cli.common import (
     reported_errors,
     settings_for,
 )
+from watchkeeper.errors import InvalidInput
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import ListVersion
 from watchkeeper.settings import open_stores
 
 if TYPE_CHECKING:
-    from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery
+    from watchkeeper.match.merged import PartyScreening
+    from watchkeeper.match.screener import Screener
 
 # The matcher, its dictionaries and the batch runner are imported by the commands that screen,
 # inside them: `lists`, `audit`, `keys` … start without loading them.
@@ -39,8 +42,8 @@ ListsOption = Annotated[
     typer.Option(
         "--lists",
         help="Comma-separated sources to screen against (default: all loaded); add `announced` for the "
-        "parties of announced or on-hold actions that no list names yet (`screen` only; labelled so, never "
-        "a designation).",
+        "parties of announced or on-hold actions that no list names yet (`screen` and `batch`; labelled "
+        "so, never a designation).",
     ),
 ]
 AsOfOption = Annotated[
@@ -75,25 +78,36 @@ def versions_text(versions: list[ListVersion]) -> str:
     return ", ".join(v.label for v in versions)
 
 
-def split_watch_source(lists: str | None) -> tuple[str | None, bool]:
-    """`ofac-sdn,announced` → (`ofac-sdn`, True): the lists to load, and whether the parties of
-    announced actions are screened too; ("", True) when only they are."""
-    from watchkeeper.actions.watch import split_watch  # noqa: PLC0415
+@dataclass(frozen=True)
+class Screening:
+    """What `--lists` asks to screen: the list versions, and the `announced` watch source when
+    named (`announced`: the action store's revision it was built on)."""
+
+    screener: PartyScreening
+    versions: list[ListVersion]
+    announced: str | None = None
+
+    @property
+    def label(self) -> str:
+        watched = [f"announced@{self.announced}"] if self.announced is not None else []
+        return ", ".join([*(v.label for v in self.versions), *watched])
+
+
+def load_screening(home: Path | None, lists: str | None, as_of: str | None, threshold: float) -> Screening:
+    """The lists' screener, with the parties of open announced and on-hold actions beside it when
+    `--lists` names `announced` (then never as of a past date: the watch is what is open now)."""
+    from watchkeeper.actions.watch import split_watch, watch_screener, with_announced  # noqa: PLC0415
 
     listed, watch = split_watch(_lists(lists))
     if not watch:
-        return lists, False
-    return ",".join(listed or []), True
-
-
-def watched_matches(
-    home: Path | None, query: ScreeningQuery, threshold: float, limit: int
-) -> list[ScreeningMatch]:
-    from watchkeeper.actions.watch import screen_watched, watch_screener  # noqa: PLC0415
-
+        return Screening(*load_screener(home, lists, as_of, threshold))
+    if as_of:
+        raise InvalidInput("--as-of: `announced` is the watch as it is now; screen it without --as-of")
+    screener, versions = load_screener(home, ",".join(listed), None, threshold) if listed else (None, [])
     with open_stores(settings_for(home)) as stores:
-        screener = watch_screener(stores.actions, threshold)
-    return screen_watched(screener, query, limit)
+        revision = stores.actions.revision()
+        watched = watch_screener(stores.actions, threshold)
+    return Screening(with_announced(screener, watched), versions, revision)
 
 
 def load_screener(
@@ -138,13 +152,9 @@ def screen(
 
     with reported_errors():
         query = ScreeningQuery.from_fields(name, type_, dob, country, identifier)
-        listed, watch = split_watch_source(lists)
-        screener, versions = load_screener(home, listed, as_of, threshold) if listed != "" else (None, [])
-        matches = screener.screen(query, limit=limit) if screener is not None else []
-        if watch:
-            matches = sorted(
-                [*matches, *watched_matches(home, query, threshold, limit)], key=lambda m: -m.score
-            )[:limit]
+        screening = load_screening(home, lists, as_of, threshold)
+        versions, watch = screening.versions, screening.announced is not None
+        matches = screening.screener.screen(query, limit=limit)
         if as_json:
             emit_json(
                 {
@@ -268,14 +278,17 @@ def batch(
     from watchkeeper.screen.batch_input import count_rows  # noqa: PLC0415
 
     with reported_errors():
-        screener, versions = load_screener(home, lists, as_of, threshold)
+        screening = load_screening(home, lists, as_of, threshold)
+        if record and screening.announced is not None:
+            raise InvalidInput("--record: `announced` hits are no designations and are never recorded")
+        versions = screening.versions
         total = count_rows(input_csv)
-        lists_key = versions_text(versions)
+        lists_key = screening.label
         columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, disable=as_json) as progress:
             task = progress.add_task("rows", total=total)
             summary = run_batch(
-                screener,
+                screening.screener,
                 input_csv,
                 output,
                 workers=workers,
@@ -291,7 +304,8 @@ def batch(
             "resumed_from_row": summary.resumed_from,
             "output": str(summary.output),
             "errors_file": str(summary.errors_file) if summary.errors_file else None,
-            "lists": [v.to_dict() for v in versions],
+            "lists": [v.to_dict() for v in versions]
+            + ([{"source": "announced", "revision": screening.announced}] if screening.announced else []),
         }
         if as_json:
             emit_json(report)

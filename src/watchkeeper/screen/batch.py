@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import TextIO
 
 from watchkeeper.errors import WatchkeeperError
-from watchkeeper.match.screener import Screener
+from watchkeeper.match.merged import PartyScreening
 from watchkeeper.screen.batch_chunk import OUTPUT_HEADER, ChunkResult, in_input_order, screen_chunk
 from watchkeeper.screen.batch_input import Record, fingerprint, records
 from watchkeeper.spreadsheet import safe_row
 
 CHUNK_ROWS = 2000
 
-_WORKER_SCREENER: Screener | None = None
+_WORKER_SCREENER: PartyScreening | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def _screen_chunk(chunk: list[Record]) -> ChunkResult:
 
 @contextmanager
 def _local_results(
-    screener: Screener, workers: int | None, chunks: Iterator[list[Record]]
+    screener: PartyScreening, workers: int | None, chunks: Iterator[list[Record]]
 ) -> Iterator[Iterator[ChunkResult]]:
     """Chunk results in input order from forked processes sharing the screener's memory."""
     global _WORKER_SCREENER  # noqa: PLW0603 - inherited by forked workers, not pickled per task
@@ -101,7 +101,7 @@ def _local_results(
 
 @contextmanager
 def _dask_results(
-    address: str, screener: Screener, output: Path, chunks: Iterator[list[Record]]
+    address: str, screener: PartyScreening, output: Path, chunks: Iterator[list[Record]]
 ) -> Iterator[Iterator[ChunkResult]]:
     from watchkeeper.screen.batch_dask import DaskScreening  # noqa: PLC0415 - only --dask needs Dask
 
@@ -184,7 +184,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def run_batch(
-    screener: Screener,
+    screener: PartyScreening,
     input_path: Path,
     output: Path,
     *,

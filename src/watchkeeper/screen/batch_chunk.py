@@ -11,7 +11,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
-from watchkeeper.match.screener import Screener, ScreeningMatch
+from watchkeeper.match.merged import PartyScreening
+from watchkeeper.match.screener import ScreeningMatch
 from watchkeeper.screen.batch_input import ParsedRow, Record, parse_row
 from watchkeeper.spreadsheet import safe_row
 
@@ -41,7 +42,7 @@ def write_alerts(writer: Writer, query_id: str, matches: list[ScreeningMatch]) -
         )
 
 
-def screen_chunk(screener: Screener, chunk: list[Record]) -> ChunkResult:
+def screen_chunk(screener: PartyScreening, chunk: list[Record]) -> ChunkResult:
     """One chunk's alerts as CSV text, its alert count, its unreadable rows and its size."""
     # One writer for the chunk: most rows raise no alert, and a writer per row cost more than them.
     buffer = io.StringIO()

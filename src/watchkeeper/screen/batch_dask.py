@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from watchkeeper.errors import WatchkeeperError
+from watchkeeper.match.merged import MergedScreening, PartyScreening
 from watchkeeper.match.screener import Screener
 from watchkeeper.screen.batch_chunk import ChunkResult, in_input_order, screen_chunk
 from watchkeeper.screen.batch_input import Record
@@ -36,7 +37,7 @@ RETRIES = 2
 LOCAL_WORKERS = 2
 CONNECT_SECONDS = 10
 
-_loaded: dict[str, Screener] = {}
+_loaded: dict[str, PartyScreening] = {}
 _loading = threading.Lock()
 
 
@@ -44,7 +45,7 @@ class ClusterUnreachable(WatchkeeperError):
     """No Dask scheduler answers at the address given, or the local cluster cannot start."""
 
 
-def _screener_in(path: str, digest: str) -> Screener:
+def _screener_in(path: str, digest: str) -> PartyScreening:
     """The index file's screener, loaded once per worker process (the newest one kept)."""
     key = f"{path}#{digest}"
     with _loading:
@@ -52,7 +53,7 @@ def _screener_in(path: str, digest: str) -> Screener:
         if found is None:
             with open(path, "rb") as handle:
                 found = pickle.load(handle)
-            if not isinstance(found, Screener):
+            if not isinstance(found, Screener | MergedScreening):
                 raise TypeError(f"{path}: not a screening index")
             _loaded.clear()
             _loaded[key] = found
@@ -67,7 +68,7 @@ def screen_partition(index: str, digest: str, chunk: list[Record]) -> ChunkResul
 class DaskScreening:
     """A Dask client (and, for "local", its cluster) for one batch; a context manager."""
 
-    def __init__(self, address: str, screener: Screener, index_file: Path) -> None:
+    def __init__(self, address: str, screener: PartyScreening, index_file: Path) -> None:
         self.address = address
         self.screener = screener
         self.index_file = index_file

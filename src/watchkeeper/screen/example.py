@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.countries import country_code
+from watchkeeper.match.merged import PartyScreening
 from watchkeeper.match.screener import (
-    Screener,
     ScreeningMatch,
     ScreeningQuery,
     check_query,
@@ -109,7 +109,7 @@ def example_queries(
 
 
 def screen_example(
-    screener: Screener,
+    screener: PartyScreening,
     example: ExampleQueries,
     *,
     cutoff: float,

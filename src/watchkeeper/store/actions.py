@@ -125,6 +125,14 @@ class ActionStore:
             return self._read("", ())
         return self._read("WHERE day >= ?", (since.isoformat(),))
 
+    def revision(self) -> str:
+        """Changes whenever an action is recorded or moves on (actions and status changes are only
+        ever added): what a cached watch screener is checked against."""
+        row = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM sanctions_action), (SELECT COUNT(*) FROM action_status)"
+        ).fetchone()
+        return f"{int(row[0])}.{int(row[1])}"
+
     def document_text(self, action_id: str, sha256: str) -> str:
         row = self._db.execute(
             "SELECT text FROM action_document WHERE number = ? AND sha256 = ?",
