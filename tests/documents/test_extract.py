@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.documents.test_text import DOCUMENTS
 from watchkeeper.documents.claims import action_kind, authority_of, read_claim
 from watchkeeper.documents.extract import extract_parties
@@ -119,3 +121,39 @@ def test_the_kind_authority_and_programmes_a_document_claims() -> None:
     assert (
         action_kind("Treasury today published a maritime advisory on ship-to-ship transfers.") == "advisory"
     )
+
+
+@pytest.mark.parametrize(
+    ("document", "url", "voice"),
+    [
+        ("sm668.html", None, "official"),  # "Today, the U.S. Department of the Treasury’s ..."
+        ("jy1795.html", None, "official"),
+        ("2018-08-03_usun_statement_dprk_sanctions_actions.txt", None, "official"),
+        ("2017-09-26_voa_editorial_dprk_banks_designation.txt", None, "report"),  # "On September 26, ..."
+        ("sm668.html", "https://home.treasury.gov/news/press-releases/sm668", "official"),
+        (
+            "2017-09-26_voa_editorial_dprk_banks_designation.txt",
+            "https://editorials.voa.gov/a/4053500.html",
+            "report",
+        ),
+    ],
+)
+def test_an_authoritys_own_text_is_told_from_a_report_of_it(
+    document: str, url: str | None, voice: str
+) -> None:
+    text = read_document((DOCUMENTS / document).read_bytes(), document).text
+    claim = read_claim(text, url)
+    assert claim.voice == voice
+    assert claim.authority is not None  # a report names the authority that acted, not the outlet
+
+
+def test_reports_written_for_the_tests_are_reports_and_name_their_site() -> None:
+    for text in (NEWS_REPORT, CHINESE_REPORT):
+        claim = read_claim(text)
+        assert (claim.voice, claim.authority, claim.kind) == ("report", "OFAC", "designation")
+    site = read_claim(NEWS_REPORT, "https://www.example-news.com/world/2019/03/21/treasury")
+    assert site.reported_by == "example-news.com"
+    assert site.describe() == (
+        "designation by OFAC, as reported (example-news.com): not the authority's own text"
+    )
+    assert read_claim(NEWS_REPORT, "https://home.treasury.gov/news").describe() == "designation by OFAC"

@@ -59,7 +59,10 @@ def action_from_reading(reading: DocumentReading, day: date | None = None) -> Sa
     if on is None:
         raise InvalidInput(f"{reading.document.name}: the document gives no date; give one (--date)")
     parties = parties_of_reading(reading)
-    timeline = [StatusChange("announced", on, f"reported by {reading.document.name}")]
+    claim = reading.claim
+    source = f"{reading.document.name}" + (f" ({claim.reported_by})" if claim.reported_by else "")
+    said = f"reported by {source}" if claim.voice == "report" else f"published as {source}"
+    timeline = [StatusChange("announced", on, said)]
     confirmed = Counter(p.version for p in parties if p.standing == "confirmed" and p.version)
     if confirmed:
         version, count = confirmed.most_common(1)[0]

@@ -124,7 +124,7 @@ def print_reading(reading: DocumentReading) -> None:
     document, claim = reading.document, reading.claim
     out.print(f"{document.title or document.name}", highlight=False)
     out.print(
-        f"{claim.kind} by {claim.authority or 'an authority not named'}"
+        f"{claim.describe()}"
         f" on {reading.date or 'an unstated date'}; programmes: {', '.join(claim.programs) or 'none named'}",
         highlight=False,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from watchkeeper.model.actions import ACTION_KINDS, AUTHORITIES
 
@@ -29,7 +30,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "designation",
         re.compile(
             r"\b(designat\w*|sanctioned|imposing sanctions|imposed sanctions|identif\w+ as blocked|"
-            r"blocked property|added to the sdn|sanctions on|制裁|列入)",
+            r"blocked property|added to the sdn|sanctions on)|制裁|列入",
             re.I,
         ),
     ),
@@ -53,16 +54,67 @@ _PROGRAMS = re.compile(
 )
 
 
+#: Sites that publish the authorities' own words (a release, a statement, a notice).
+_OFFICIAL_HOSTS = (
+    "treasury.gov",
+    "state.gov",
+    "usmission.gov",
+    "whitehouse.gov",
+    "federalregister.gov",
+    "un.org",
+    "gov.uk",
+    "europa.eu",
+)
+_REPORTING = re.compile(
+    r"\b(according to|the report said|reports? said|news agency|(?:the )?(?:agency|newspaper|outlet) said|"
+    r"sources (?:said|say))\b|据报道|报道称|據報導",
+    re.IGNORECASE,
+)
+_OWN_WORDS = re.compile(r"\b[Tt]oday\b|今天|今日")
+
+
 @dataclass(frozen=True)
 class ActionClaim:
-    """What a document says happened: its kind, the authority and the programmes."""
+    """What a document says happened: its kind, the authority and the programmes, and whether the
+    document is the authority's own text (`official`) or someone's report of it (`report`)."""
 
     kind: str
     authority: str | None
     programs: tuple[str, ...]
+    voice: str = "official"
+    reported_by: str | None = None  # the site a report came from, when its address is known
 
     def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "authority": self.authority, "programs": list(self.programs)}
+        return {
+            "kind": self.kind,
+            "authority": self.authority,
+            "programs": list(self.programs),
+            "voice": self.voice,
+            "reported_by": self.reported_by,
+        }
+
+    def describe(self) -> str:
+        """`designation by OFAC`, or `designation by OFAC, as reported (voa.gov)`."""
+        said = f"{self.kind} by {self.authority or 'an authority not named'}"
+        if self.voice == "report":
+            site = f" ({self.reported_by})" if self.reported_by else ""
+            said += f", as reported{site}: not the authority's own text"
+        return said
+
+
+def voice_of(text: str, url: str | None = None) -> tuple[str, str | None]:
+    """(`official`, None) for an authority's own release or statement, (`report`, site) for a
+    news report or editorial about the action. The address decides when there is one; otherwise
+    an authority's own text speaks of `today` in its opening (`Today, OFAC designated …`), where a
+    report dates the action (`on Thursday`, `On September 26`) or cites a source (`according to`)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    if host:
+        official = any(host == h or host.endswith("." + h) for h in _OFFICIAL_HOSTS)
+        return ("official", None) if official else ("report", host.removeprefix("www."))
+    opening = text[:800]
+    if _OWN_WORDS.search(opening) and not _REPORTING.search(opening):
+        return "official", None
+    return "report", None
 
 
 def action_kind(text: str) -> str:
@@ -88,5 +140,6 @@ def programs_of(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def read_claim(text: str) -> ActionClaim:
-    return ActionClaim(action_kind(text), authority_of(text), programs_of(text))
+def read_claim(text: str, url: str | None = None) -> ActionClaim:
+    voice, reported_by = voice_of(text, url)
+    return ActionClaim(action_kind(text), authority_of(text), programs_of(text), voice, reported_by)

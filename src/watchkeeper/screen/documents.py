@@ -188,7 +188,7 @@ def verify_document(
     checks = tuple(check_party(store, p, now, then, day, threshold) for p in extract_parties(document))
     return DocumentReading(
         document=document,
-        claim=read_claim(document.text),
+        claim=read_claim(document.text, document.url),
         checks=checks,
         lists=tuple(versions),
         lists_then=tuple(versions_then),
