@@ -136,3 +136,19 @@ def test_unknown_ids_are_not_found(stores: Stores) -> None:
     for action_id in ("A999", "B1", "L:ofac-sdn@9:CUBA", "L:nothing"):
         with pytest.raises(NotFound):
             find_action(stores.lists, stores.actions, action_id)
+
+
+def test_a_versions_actions_are_read_once_and_never_confused_with_another_stores(
+    stores: Stores, tmp_path: Path
+) -> None:
+    first = list_actions(stores.lists)
+    assert list_actions(stores.lists) == first  # the second reading comes from memory, the same
+    # Another store holds the same 2022-03-01 file after an older version: its diff is another.
+    other = Stores(store_at(tmp_path))
+    try:
+        for relative in ("ofac/sdn-history/sdn-2021-11-08.csv.gz", AFTER):
+            other.lists.import_snapshot(parse_list(shared(relative)))
+        theirs = list_actions(other.lists)
+    finally:
+        other.close()
+    assert sum(a.counts["added"] for a in theirs) > sum(a.counts["added"] for a in first)

@@ -4,34 +4,21 @@ action, the list version and an entity's history; an analyst may read but not re
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.backend import store_at
 from tests.documents.test_text import DOCUMENTS
-from tests.live_server import LiveServer
-from tests.support import wk
-from tests.ui.test_browser import PASSWORD, _login, _shot, browser  # noqa: F401 - the fixture
-from watchkeeper.store.users import UserStore
+from tests.ui.pages import login, screenshot, serving
 
 
-def test_read_a_release_record_it_and_follow_its_links(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
-    shots = Path(os.environ.get("WATCHKEEPER_SCREENSHOTS", tmp_path / "screenshots"))
-    home = tmp_path / "home"
-    wk(home, "run", "--no-screen-sample")
-    users = UserStore(store_at(home))
-    try:
-        users.create("ada", "admin", PASSWORD)
-        users.create("alice", "analyst", PASSWORD)
-    finally:
-        users.close()
-    live = LiveServer(home)
-    live.start()
-    try:
+def test_read_a_release_record_it_and_follow_its_links(
+    browser: Browser, tmp_path: Path, shots: Path, ran_home: Path
+) -> None:
+    home = ran_home
+    with serving(home, {"ada": "admin", "alice": "analyst"}) as live:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        _login(page, live.url, "ada")
+        login(page, live.url, "ada")
         page.click("header >> text=Actions")
         page.set_input_files("#read input[name=document]", str(DOCUMENTS / "sm668.html"))
         page.check("#read input[name=record]")
@@ -41,7 +28,7 @@ def test_read_a_release_record_it_and_follow_its_links(browser: Browser, tmp_pat
         expect(wael).to_contain_text("confirmed")
         expect(wael).to_contain_text("ofac-sdn@1 (2021-07-07)")
         expect(page.locator("#parties tr", has_text="Sigal Mandelker")).to_have_count(0)  # an official
-        _shot(page, "actions-read", shots)
+        screenshot(page, "actions-read", shots)
         page.click("#timeline >> text=A1")
         expect(page.locator("#summary")).to_contain_text("effective")
         expect(page.locator("#documents")).to_contain_text("sm668.html")
@@ -51,10 +38,10 @@ def test_read_a_release_record_it_and_follow_its_links(browser: Browser, tmp_pat
         page.go_back()
         page.locator("#status a").first.click()
         expect(page).to_have_url(f"{live.url}/ui/lists/ofac-sdn/diff?to=1")
-        _shot(page, "action-links", shots)
+        screenshot(page, "action-links", shots)
 
         analyst = browser.new_page(viewport={"width": 1280, "height": 900})
-        _login(analyst, live.url, "alice")
+        login(analyst, live.url, "alice")
         analyst.goto(f"{live.url}/ui/actions")
         expect(analyst.locator("#read input[name=record]")).to_have_count(0)
         analyst.set_input_files("#read input[name=document]", str(DOCUMENTS / "sm841.html"))
@@ -63,5 +50,3 @@ def test_read_a_release_record_it_and_follow_its_links(browser: Browser, tmp_pat
             "confirmed"
         )
         expect(analyst.locator("#timeline tr")).to_have_count(2)  # header and A1: nothing recorded
-    finally:
-        live.stop()

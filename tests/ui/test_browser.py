@@ -10,50 +10,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests.backend import store_at
-from tests.live_server import LiveServer
 from tests.support import shared, wk
+from tests.ui.pages import login, screenshot, serving
 from watchkeeper.sources import parse_list
 from watchkeeper.store.database import open_database
-from watchkeeper.store.users import UserStore
 
-CHROMIUM = Path("/usr/bin/chromium")
 FEB = "ofac/sdn-history/sdn-2022-02-03.csv.gz"
 MAR = "ofac/sdn-history/sdn-2022-03-01.csv.gz"
-PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium), as .ci/run does")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-def _shot(page: Page, name: str, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def _login(page: Page, url: str, user: str) -> None:
-    page.goto(f"{url}/ui/login")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("header")).to_contain_text(user)
-
-
-def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
-    shots = Path(os.environ.get("WATCHKEEPER_SCREENSHOTS", tmp_path / "screenshots"))
+def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path, shots: Path) -> None:
     home = tmp_path / "home"
     wk(home, "lists", "load", str(shared(FEB)))
     february = {e.id: e for e in parse_list(shared(FEB)).entities}
@@ -71,15 +42,7 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     wk(home, "batch", str(customers), "-o", str(tmp_path / "alerts.csv"), "--record", "--user", "loader")
-    users = UserStore(store_at(home))
-    try:
-        users.create("alice", "analyst", PASSWORD)
-        users.create("bob", "supervisor", PASSWORD)
-    finally:
-        users.close()
-    live = LiveServer(home)
-    live.start()
-    try:
+    with serving(home, {"alice": "analyst", "bob": "supervisor"}) as live:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{live.url}/ui/")
         expect(page).to_have_url(f"{live.url}/ui/login")  # no session: the login page
@@ -87,8 +50,8 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         page.fill("#password", "wrong password!")
         page.click("button[type=submit]")
         expect(page.locator("#message")).to_have_text("Wrong user name or password.")
-        _login(page, live.url, "alice")
-        _shot(page, "alert-queue", shots)
+        login(page, live.url, "alice")
+        screenshot(page, "alert-queue", shots)
 
         row = page.locator("#alerts tr", has_text=amended.id)
         expect(row).to_have_count(1)
@@ -96,7 +59,7 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         expect(page.locator("#state")).to_have_text("open")
         expect(page.locator("#listed mark").first).to_be_visible()  # matched tokens highlighted
         expect(page.locator("#tokens")).to_be_visible()
-        _shot(page, "alert-page", shots)
+        screenshot(page, "alert-page", shots)
         alert_url = page.url
 
         page.select_option("#outcome", "false_positive")
@@ -116,14 +79,14 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         # The listed entity is amended by the next SDN publication: a supervisor re-screens.
         wk(home, "lists", "load", str(shared(MAR)))
         supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
-        _login(supervisor, live.url, "bob")
+        login(supervisor, live.url, "bob")
         supervisor.goto(f"{live.url}/ui/lists")
         supervisor.click("#rescreen button")
         expect(supervisor.locator("#message")).to_contain_text("1 reopened")
         supervisor.goto(alert_url)
         expect(supervisor.locator("#state")).to_have_text("open")
         expect(supervisor.locator("#history")).to_contain_text("2022-03-01")
-        _shot(supervisor, "alert-reopened", shots)
+        screenshot(supervisor, "alert-reopened", shots)
 
         supervisor.goto(f"{live.url}/ui/audit")
         expect(supervisor.locator("#verify")).to_contain_text("Chain intact")
@@ -138,14 +101,12 @@ def test_review_flow_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         expect(supervisor.locator("#verify")).to_contain_text(
             "content changed after it was written (alert.decide"
         )
-        _shot(supervisor, "audit-tampered", shots)
+        screenshot(supervisor, "audit-tampered", shots)
         verify = wk(home, "audit", "verify", check=False)
         assert verify.returncode == 4
 
         # A form without its CSRF token is refused.
         response = page.request.post(f"{alert_url}/decide", form={"outcome": "closed", "reason": "x"})
         assert response.status == 403
-    finally:
-        live.stop()
     if "WATCHKEEPER_SCREENSHOTS" not in os.environ:
         shutil.rmtree(shots, ignore_errors=True)

@@ -1,13 +1,16 @@
 """The actions list versions show: each imported version's changes, grouped by programme.
 
 Nothing is stored for them: a version's changes are in the store already, so the action is read
-from them whenever the timeline is asked for, and can never disagree with the lists. The first
-version of a source is where the store's history starts, not an action, and is left out.
+from them and can never disagree with the lists. A version never changes once imported, so its
+actions are read once per process and kept (keyed by the version's file checksum and import time,
+and the previous version's checksum). The first version of a source is where the store's
+history starts, not an action, and is left out.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from datetime import date
 
 from watchkeeper.errors import NotFound
@@ -27,6 +30,11 @@ _KIND_OF_CHANGE = {"added": "designation", "removed": "delisting", "amended": "a
 _STATUS_OF_CHANGE = {"added": "effective", "removed": "delisted", "amended": "amended"}
 NO_PROGRAM = "(no programme)"
 LIST_PREFIX = "L"
+#: Versions whose actions are kept in memory (a year of weekly versions of five sources).
+CACHED_VERSIONS = 512
+
+_read: OrderedDict[tuple[str, int, str, str], tuple[SanctionsAction, ...]] = OrderedDict()
+_read_lock = threading.Lock()
 
 
 def list_action_id(version: ListVersion, program: str) -> str:
@@ -37,6 +45,23 @@ def actions_of_version(store: ListStore, version: ListVersion) -> list[Sanctions
     """One action per programme the version changed, with the entities added, removed, amended."""
     if version.seq <= 1:
         return []
+    # The version before decides the diff: two stores may hold the same file after different ones.
+    before = store.version(version.source, version.seq - 1)
+    key = (version.source, version.seq, version.sha256, before.sha256 + version.imported_at)
+    with _read_lock:
+        found = _read.get(key)
+        if found is not None:
+            _read.move_to_end(key)
+            return list(found)
+    actions = _read_actions(store, version)
+    with _read_lock:
+        _read[key] = tuple(actions)
+        while len(_read) > CACHED_VERSIONS:
+            _read.popitem(last=False)
+    return actions
+
+
+def _read_actions(store: ListStore, version: ListVersion) -> list[SanctionsAction]:
     diff = store.diff(version.source, after=version.seq)
     before = store.version(version.source, version.seq - 1)
     groups: dict[str, list[EntityChange]] = defaultdict(list)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -125,10 +125,9 @@ def query_for(party: NamedParty) -> ScreeningQuery:
 def best_match(screener: Screener, party: NamedParty, floor: float) -> ScreeningMatch | None:
     """The best listed entity for the party's name or any alias it is given."""
     best: ScreeningMatch | None = None
+    query = query_for(party)
     for name in (party.name, *party.aliases):
-        query = query_for(party)
-        query = ScreeningQuery(name=name, schema=query.schema, identifier=query.identifier)
-        for match in screener.screen(query, threshold=floor, limit=1):
+        for match in screener.screen(replace(query, name=name), threshold=floor, limit=1):
             if best is None or match.score > best.score:
                 best = match
     return best
