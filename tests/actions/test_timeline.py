@@ -152,3 +152,44 @@ def test_a_versions_actions_are_read_once_and_never_confused_with_another_stores
     finally:
         other.close()
     assert sum(a.counts["added"] for a in theirs) > sum(a.counts["added"] for a in first)
+
+
+def test_what_later_versions_did_to_a_recorded_actions_parties_is_in_its_timeline(tmp_path: Path) -> None:
+    # From the two files, not the store: persons the SDN of 2022-02-03 amends and ones it removes.
+    older, newer = "ofac/sdn-history/sdn-2021-11-08.csv.gz", BEFORE
+    before = {e.id: e for e in parse_list(shared(older)).entities}
+    after = {e.id: e for e in parse_list(shared(newer)).entities}
+    amended = {
+        e.caption: i
+        for i, e in sorted(before.items())
+        if i in after and after[i].content_hash() != e.content_hash() and e.schema == "Person"
+    }
+    removed = {e.caption: i for i, e in sorted(before.items()) if i not in after and e.schema == "Person"}
+    stores = Stores(store_at(tmp_path))
+    try:
+        for relative in (older, newer):
+            stores.lists.import_snapshot(parse_list(shared(relative)))
+        on = date(2021, 12, 1)
+        names = [*list(amended)[:5], *list(removed)[:5]]
+        checks = {c.party.name: c for c in check_names(stores.lists, names, on=on)}
+        # Parties the check tied to the very entity the files say (a name shared by two is skipped).
+        kept = next(c for n, c in checks.items() if c.match and c.match.entity_id == amended.get(n))
+        dropped = next(c for n, c in checks.items() if c.match and c.match.entity_id == removed.get(n))
+        assert (kept.status, dropped.status) == ("confirmed", "formerly-listed")
+        both = stores.actions.record(
+            manual_action("announcement", "OFAC", on, "Two persons named.", [kept, dropped]), "analyst"
+        )
+        (later,) = find_action(stores.lists, stores.actions, both.id).timeline[len(both.timeline) :]
+        assert (later.status, later.version) == ("amended", "ofac-sdn@2 (2022-02-03)")
+        assert later.note == f"{kept.party.name} amended; {dropped.party.name} delisted"
+        # An action whose every listed party is later removed ends delisted.
+        gone = stores.actions.record(
+            manual_action("announcement", "OFAC", on, "One person named.", [dropped]), "analyst"
+        )
+        (ended,) = find_action(stores.lists, stores.actions, gone.id).timeline[len(gone.timeline) :]
+        assert (ended.status, ended.note) == ("delisted", f"{dropped.party.name} delisted")
+        assert next(a for a in timeline(stores.lists, stores.actions) if a.id == gone.id).status == "delisted"
+        # The stored record is unchanged: what the lists did is read, not written.
+        assert stores.actions.get(gone.id).status == "announced"
+    finally:
+        stores.close()

@@ -3,7 +3,8 @@
 A document's action starts `announced` on its date; when parties it names are confirmed on a list,
 the list version that added them makes it `effective` (linked automatically by the matcher's
 confirmation, and named in the timeline). A manual action starts in the status its kind means
-(announcement → announced, on-hold → on hold, withdrawal → withdrawn).
+(announcement → announced, on-hold → on hold, withdrawal → withdrawn). What later list versions
+did to its confirmed parties (amended, delisted) is added when it is shown (`followed.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from watchkeeper.actions.followed import followed
 from watchkeeper.actions.from_lists import LIST_PREFIX, list_action, list_actions
 from watchkeeper.errors import InvalidInput
 from watchkeeper.model.actions import (
@@ -142,8 +144,10 @@ def timeline(
     authority: str | None = None,
     origin: str | None = None,
 ) -> list[SanctionsAction]:
-    """Every action, recorded and shown by list versions, newest first."""
-    found = [*actions.all(since), *(list_actions(lists, since) if origin in (None, "list") else [])]
+    """Every action, recorded (with what the lists did to their parties since) and shown by list
+    versions, newest first."""
+    recorded = [followed(lists, a) for a in actions.all(since)]
+    found = [*recorded, *(list_actions(lists, since) if origin in (None, "list") else [])]
     if origin:
         found = [a for a in found if a.origin == origin]
     if authority:
@@ -154,7 +158,7 @@ def timeline(
 def find_action(lists: ListStore, actions: ActionStore, action_id: str) -> SanctionsAction:
     if action_id.startswith(f"{LIST_PREFIX}:"):
         return list_action(lists, action_id)
-    return actions.get(action_id)
+    return followed(lists, actions.get(action_id))
 
 
 def record_manual(
