@@ -157,3 +157,15 @@ def test_reports_written_for_the_tests_are_reports_and_name_their_site() -> None
         "designation by OFAC, as reported (example-news.com): not the authority's own text"
     )
     assert read_claim(NEWS_REPORT, "https://home.treasury.gov/news").describe() == "designation by OFAC"
+
+
+def test_officials_after_a_comma_and_companies_at_a_sentences_end() -> None:
+    text = (
+        "Today, OFAC designated VNIIR Transstroi LLC for acting for JSC VNIIR and Asset Electro LLC. "
+        "Finally, OFAC is designating Dominion Nikolski LLC. “These actions hold accountable those who "
+        "undermine governance,” said Under Secretary of the Treasury for Terrorism and Financial "
+        "Intelligence, Brian E. Nelson."
+    )
+    names = {p.name for p in extract_parties(read_document(text.encode(), "release.txt"))}
+    assert {"VNIIR Transstroi LLC", "JSC VNIIR", "Asset Electro LLC", "Dominion Nikolski LLC"} <= names
+    assert not any("Nelson" in n or " and " in n for n in names), names

@@ -19,6 +19,7 @@ from watchkeeper.documents.names import clean_mention, fold, is_company, is_gove
         ("Businessman Jordan Kamcev", "Jordan Kamcev", None),
         ("BACKGROUND ON ADHAM TABAJA", "ADHAM TABAJA", None),
         ("Khedri Jahan Darya Co.", "Khedri Jahan Darya Co.", None),
+        ("Through Asset Electro LLC", "Asset Electro LLC", None),  # a sentence's first word
     ],
 )
 def test_a_mention_cleaned_to_a_name(mention: str, name: str, short: str | None) -> None:

@@ -76,6 +76,9 @@ _DESIGNATED_NAME = re.compile(
 _QUOTED_NICKNAME = re.compile(
     r"\b((?:[A-Z][\w\-]+\s+){1,3})[“\"]([^”\"]{2,30})[”\"]\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+){0,3})"
 )
+# `… JSC VNIIR and Asset Electro LLC. Finally, …`: a name never runs on past a full stop that ends
+# a sentence (`Co.`, `Ltd.`, `Inc.`, `No.` and initials end no sentence).
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bNo)(?<!\bSt)\.\s+(?=[A-Z])")
 _HAN_COMPANY = re.compile(
     r"[\u4e00-\u9fff]{2,30}?(?:有限责任公司|有限公司|有限責任公司|股份公司|集团|公司|银行|銀行)"
 )
@@ -164,7 +167,7 @@ def english_parties(document: Document) -> list[NamedParty]:
         for text, label in entities:
             add(text, label, sentence)
         for match in [*_LEGAL_FORM_NAME.finditer(sentence), *_LEGAL_FORM_FIRST.finditer(sentence)]:
-            add(match.group(1), "ORG", sentence)
+            add(_SENTENCE_END.split(match.group(1))[0], "ORG", sentence)
         for match in _SHORT_FORM.finditer(sentence):
             short_forms.setdefault(fold(match.group(2)), fold(clean_mention(match.group(1))[0]))
         for match in _DESIGNATED_NAME.finditer(sentence):
@@ -268,7 +271,7 @@ def _widened(entity: Any, sentence: Any) -> str:
 def _split_companies(name: str) -> list[str]:
     """`Lumber Marine SA and Ice Pearl Navigation Corp` → both; `Travel and Tourism LLC` stays whole."""
     parts = re.split(r"\s+and\s+", name)
-    if len(parts) > 1 and all(is_company(p) or re.match(r"(JSC|OJSC|PJSC)\b", p) for p in parts):
+    if len(parts) > 1 and all(is_company(p.rstrip(".")) or re.match(r"(JSC|OJSC|PJSC)\b", p) for p in parts):
         return parts
     return [name]
 
@@ -280,7 +283,7 @@ def _is_official(name: str, sentence: str) -> bool:
     before = sentence[max(0, at - 45) : at]
     after = sentence[at + len(name) : at + len(name) + 30]
     # `said Under Secretary of the Treasury for Terrorism and Financial Intelligence Brian E. Nelson`
-    quoted = re.search(r"\bsaid\b[^.,;“”\"]{0,100}$", sentence[max(0, at - 110) : at])
+    quoted = re.search(r"\bsaid\b[^.,;“”\"]{0,100},?\s*$", sentence[max(0, at - 110) : at])
     return bool(
         OFFICIAL_TITLES.search(before)
         or (quoted and OFFICIAL_TITLES.search(quoted.group(0)))

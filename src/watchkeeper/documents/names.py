@@ -96,7 +96,8 @@ OFFICIAL_TITLES = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(
-    r"^(?:(?:the|a|an|and|or|of|to|by|on|for|with|specifically|additionally|also|today|both|"
+    r"^(?:(?:the|a|an|and|or|of|to|by|on|for|with|through|via|from|under|since|after|during|in|"
+    r"specifically|additionally|also|today|both|"
     r"today's|today’s|businessman|businesswoman|oligarch|financier|former|citizen|national|leader|"
     r"member|chairman|owner|founder|brother|sister|son|daughter|wife|husband|father|mother)\s+|[A-Z][A-Za-z\s]{2,30}-based\s+)+",
     re.IGNORECASE,
