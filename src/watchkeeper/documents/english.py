@@ -21,14 +21,15 @@ from typing import Any
 
 from watchkeeper.documents.names import (
     LEGAL_FORMS,
-    OFFICIAL_TITLES,
     clean_mention,
     fold,
     is_company,
     is_government,
     is_heading,
+    is_official,
     is_place,
     looks_like_name,
+    split_companies,
 )
 from watchkeeper.documents.party import NamedParty
 from watchkeeper.documents.places import places_in, section_country
@@ -122,7 +123,7 @@ def english_parties(document: Document) -> list[NamedParty]:
     short_forms: dict[str, str] = {}  # a short form a text defines in brackets → the name it stands for
 
     def add(raw: str, label: str, sentence: str) -> _Candidate | None:
-        parts = _split_companies(raw)
+        parts = split_companies(raw)
         if len(parts) > 1:
             for part in parts:
                 add(part, label, sentence)
@@ -135,7 +136,7 @@ def english_parties(document: Document) -> list[NamedParty]:
             or is_government(name)
             or is_place(name)
             or is_heading(name)
-            or _is_official(name, sentence)
+            or is_official(name, sentence)
         ):
             return None
         key = fold(name)
@@ -266,30 +267,6 @@ def _widened(entity: Any, sentence: Any) -> str:
     ):
         start -= 1
     return str(doc[start:end].text)
-
-
-def _split_companies(name: str) -> list[str]:
-    """`Lumber Marine SA and Ice Pearl Navigation Corp` → both; `Travel and Tourism LLC` stays whole."""
-    parts = re.split(r"\s+and\s+", name)
-    if len(parts) > 1 and all(is_company(p.rstrip(".")) or re.match(r"(JSC|OJSC|PJSC)\b", p) for p in parts):
-        return parts
-    return [name]
-
-
-def _is_official(name: str, sentence: str) -> bool:
-    at = sentence.find(name)
-    if at < 0:
-        return False
-    before = sentence[max(0, at - 45) : at]
-    after = sentence[at + len(name) : at + len(name) + 30]
-    # `said Under Secretary of the Treasury for Terrorism and Financial Intelligence Brian E. Nelson`
-    quoted = re.search(r"\bsaid\b[^.,;“”\"]{0,100},?\s*$", sentence[max(0, at - 110) : at])
-    return bool(
-        OFFICIAL_TITLES.search(before)
-        or (quoted and OFFICIAL_TITLES.search(quoted.group(0)))
-        or re.search(r"\bsaid\s*$", before)
-        or re.match(r"^,?\s*(said|stated|announced)\b", after)
-    )
 
 
 def _attach_alias(candidates: dict[str, _Candidate], sentence: str, match: re.Match[str]) -> None:

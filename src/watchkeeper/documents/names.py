@@ -205,3 +205,27 @@ def looks_like_name(name: str) -> bool:
 
 def _has_han(text: str) -> bool:
     return bool(re.search(r"[\u3400-\u9fff]", text))
+
+
+def split_companies(name: str) -> list[str]:
+    """`Lumber Marine SA and Ice Pearl Navigation Corp` → both; `Travel and Tourism LLC` stays whole."""
+    parts = re.split(r"\s+and\s+", name)
+    if len(parts) > 1 and all(is_company(p.rstrip(".")) or re.match(r"(JSC|OJSC|PJSC)\b", p) for p in parts):
+        return parts
+    return [name]
+
+
+def is_official(name: str, sentence: str) -> bool:
+    at = sentence.find(name)
+    if at < 0:
+        return False
+    before = sentence[max(0, at - 45) : at]
+    after = sentence[at + len(name) : at + len(name) + 30]
+    # `said Under Secretary of the Treasury for Terrorism and Financial Intelligence Brian E. Nelson`
+    quoted = re.search(r"\bsaid\b[^.,;“”\"]{0,100},?\s*$", sentence[max(0, at - 110) : at])
+    return bool(
+        OFFICIAL_TITLES.search(before)
+        or (quoted and OFFICIAL_TITLES.search(quoted.group(0)))
+        or re.search(r"\bsaid\s*$", before)
+        or re.match(r"^,?\s*(said|stated|announced)\b", after)
+    )
