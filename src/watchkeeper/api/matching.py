@@ -70,19 +70,19 @@ def screener_for(
 def _screening(
     service: ScreeningService, as_of: date | None, lists: list[str] | None, *, listed: bool, watched: bool
 ) -> tuple[PartyScreening, list[str], frozenset[str] | None]:
-    """The lists' screener (when `listed`), with the announced watch beside it (when `watched`)."""
+    """The lists' screener, with the announced watch beside it when `watched` (then the lists only
+    when `listed`: `/match/announced` and `lists: ["announced"]` screen the watch alone)."""
+    if not watched:
+        return screener_for(service, service.require_lists(), as_of, lists)
+    if as_of is not None:
+        raise HTTPException(400, f"as_of: {_NOT_RECORDED}")
     screener: Screener | None = None
     versions: list[str] = []
     sources: frozenset[str] | None = None
     if listed:
         screener, versions, sources = screener_for(service, service.require_lists(), as_of, lists)
-    if not watched:
-        assert screener is not None
-        return screener, versions, sources
-    if as_of is not None:
-        raise HTTPException(400, f"as_of: {_NOT_RECORDED}")
-    if sources is not None:
-        sources = sources | {WATCH_SOURCE}
+        if sources is not None:
+            sources = sources | {WATCH_SOURCE}
     return with_announced(screener, service.announced()), [*versions, WATCH_SOURCE], sources
 
 
