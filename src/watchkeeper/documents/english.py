@@ -106,6 +106,22 @@ class _Candidate:
     heading: bool = False
     vessel: bool = False
 
+    def place(
+        self,
+        countries: Iterable[str],
+        nationalities: Iterable[str],
+        origins: Iterable[str],
+        address: str | None,
+    ) -> None:
+        """Add what a sentence (or a merged mention) says of where the party is, each code once."""
+        for held, new in (
+            (self.countries, countries),
+            (self.nationalities, nationalities),
+            (self.origins, origins),
+        ):
+            held.extend(code for code in dict.fromkeys(new) if code not in held)
+        self.address = self.address or address
+
 
 @cache
 def english_model() -> Any:
@@ -151,10 +167,9 @@ def english_parties(document: Document) -> list[NamedParty]:
         if not found.tied and _DESIGNATING.search(sentence):
             found.tied = sentence
         places = places_in(sentence, name)
-        found.countries.extend(c for c in places.countries if c not in found.countries)
-        found.nationalities.extend(c for c in places.nationalities if c not in found.nationalities)
-        found.origins.extend([places.origin] if places.origin and places.origin not in found.origins else [])
-        found.address = found.address or places.address
+        found.place(
+            places.countries, places.nationalities, [places.origin] if places.origin else [], places.address
+        )
         return found
 
     emphasised = {fold(clean_mention(e)[0]) for e in document.emphasised}
@@ -345,10 +360,7 @@ def _merge_partial_names(candidates: dict[str, _Candidate], order: list[str]) ->
                 target.tied = target.tied or found.tied
                 target.vessel = target.vessel or found.vessel
                 target.aliases |= found.aliases
-                target.countries.extend(c for c in found.countries if c not in target.countries)
-                target.nationalities.extend(c for c in found.nationalities if c not in target.nationalities)
-                target.origins.extend(c for c in found.origins if c not in target.origins)
-                target.address = target.address or found.address
+                target.place(found.countries, found.nationalities, found.origins, found.address)
             continue
         lone = len(words) == 1 and not found.vessel and not is_company(_preferred(found.names))
         if lone and person:

@@ -8,6 +8,8 @@ import unicodedata
 
 import countrynames
 
+from watchkeeper.documents.places import SHORT_FORMS
+
 #: Legal forms that make a name a company's (English and the forms OFAC texts quote as written).
 LEGAL_FORMS = (
     "co",
@@ -147,7 +149,7 @@ def clean_mention(text: str) -> tuple[str, str | None]:
 
 def is_place(name: str) -> bool:
     """A country or territory the model took for a party (`Belarus`, `BiH`)."""
-    return countrynames.to_code(name, fuzzy=False) is not None or fold(name) in {"bih", "drc", "prc", "uae"}
+    return countrynames.to_code(name, fuzzy=False) is not None or fold(name) in SHORT_FORMS
 
 
 def is_heading(name: str) -> bool:

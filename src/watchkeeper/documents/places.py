@@ -21,7 +21,7 @@ import countrynames
 from babel import Locale
 
 #: Two- and three-letter forms a release uses that `countrynames` would not take as a country.
-_SHORT_FORMS = {"bih": "BA", "uae": "AE", "prc": "CN", "dprk": "KP", "drc": "CD", "u.s.": "US", "us": "US"}
+SHORT_FORMS = {"bih": "BA", "uae": "AE", "prc": "CN", "dprk": "KP", "drc": "CD", "u.s.": "US", "us": "US"}
 _PLACE = r"[A-Z][\w.\-’']*(?:\s+(?:and(?:\s+the)?|of(?:\s+the)?|[A-Z][\w.\-’']*))*"
 _BASED = re.compile(
     rf"({_PLACE})-(?:based|registered|headquartered)((?:\s+(?:[a-z][\w\-]*|U\.S\.-\w+)){{0,7}})\s*$"
@@ -88,8 +88,8 @@ def country_of(text: str) -> str | None:
     text = text.strip(" ,:;.")
     if not text or not text[0].isupper():
         return None
-    if text.casefold() in _SHORT_FORMS:
-        return _SHORT_FORMS[text.casefold()]
+    if text.casefold() in SHORT_FORMS:
+        return SHORT_FORMS[text.casefold()]
     if len(text) <= 3:
         return None  # `RS`, `GoB`: party short forms, not countries
     code = countrynames.to_code(text, fuzzy=False)
