@@ -53,7 +53,7 @@ def actions_of_version(store: ListStore, version: ListVersion) -> list[Sanctions
         if found is not None:
             _read.move_to_end(key)
             return list(found)
-    actions = _read_actions(store, version)
+    actions = _read_actions(store, version, before)
     with _read_lock:
         _read[key] = tuple(actions)
         while len(_read) > CACHED_VERSIONS:
@@ -61,9 +61,8 @@ def actions_of_version(store: ListStore, version: ListVersion) -> list[Sanctions
     return actions
 
 
-def _read_actions(store: ListStore, version: ListVersion) -> list[SanctionsAction]:
+def _read_actions(store: ListStore, version: ListVersion, before: ListVersion) -> list[SanctionsAction]:
     diff = store.diff(version.source, after=version.seq)
-    before = store.version(version.source, version.seq - 1)
     groups: dict[str, list[EntityChange]] = defaultdict(list)
     for change in diff.changes:
         # A removed entity's programmes are those it was listed under before it went.

@@ -4,7 +4,7 @@ A document's action starts `announced` on its date; when parties it names are co
 the list version that added them makes it `effective` (linked automatically by the matcher's
 confirmation, and named in the timeline). A manual action starts in the status its kind means
 (announcement → announced, on-hold → on hold, withdrawal → withdrawn). What later list versions
-did to its confirmed parties (amended, delisted) is added when it is shown (`followed.py`).
+did to its listed parties (amended, delisted) is added when it is shown (`followed.py`).
 """
 
 from __future__ import annotations

@@ -147,7 +147,6 @@ def link_after_import(
     lists: ListStore, actions: ActionStore, *, threshold: float, cache: Path | None
 ) -> list[Link]:
     """The step after every list import: link open announced and on-hold actions to the version if
-    it lists their parties (nothing is screened when no such action is open)."""
-    if not watched_actions(actions.all()):
-        return []
+    it lists their parties (nothing is screened when no such action is open: `link_actions` checks
+    only the parties of open actions)."""
     return link_actions(lists, actions, "system", threshold=threshold, cache=cache)
