@@ -18,13 +18,11 @@ from pathlib import Path
 from watchkeeper.match.merged import MergedScreening
 from watchkeeper.match.screener import Screener
 from watchkeeper.model import Entity
-from watchkeeper.model.actions import SanctionsAction, StatusChange
+from watchkeeper.model.actions import WATCH_LABEL, WATCH_SOURCE, SanctionsAction, StatusChange
 from watchkeeper.screen.documents import check_names
 from watchkeeper.store.actions import ActionStore
 from watchkeeper.store.base import ListStore
 
-WATCH_SOURCE = "announced"
-WATCH_LABEL = "announced, not listed"
 #: Actions whose parties are watched while the action is in one of these statuses.
 WATCHED_KINDS = ("announcement", "on-hold", "designation")
 OPEN_STATUSES = ("announced", "on-hold")

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
-from watchkeeper.actions.watch import WATCH_SOURCE
 from watchkeeper.api.auth import Caller, ReadCaller
 from watchkeeper.api.batch_worker import BatchWorker
 from watchkeeper.api.models import BatchJobModel, ErrorResponse
@@ -20,6 +19,7 @@ from watchkeeper.api.service import ScreeningService
 from watchkeeper.api.uploads import ensure_folder
 from watchkeeper.errors import NotFound
 from watchkeeper.match.config import DEFAULT_THRESHOLD
+from watchkeeper.model.actions import WATCH_SOURCE
 from watchkeeper.screen.batch_input import INPUT_COLUMNS
 from watchkeeper.settings import Settings
 from watchkeeper.store.database import is_busy

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from watchkeeper.actions.watch import WATCH_LABEL, WATCH_SOURCE, split_watch, with_announced
+from watchkeeper.actions.watch import split_watch, with_announced
 from watchkeeper.api.auth import Caller, ReadCaller
 from watchkeeper.api.models import (
     EntityExample,
@@ -32,6 +32,7 @@ from watchkeeper.errors import NotFound
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.merged import PartyScreening
 from watchkeeper.match.screener import Screener, ScreeningMatch, ScreeningQuery
+from watchkeeper.model.actions import WATCH_SOURCE, label_of
 from watchkeeper.screen.example import example_queries, screen_example
 
 log = logging.getLogger("watchkeeper.api")
@@ -228,7 +229,7 @@ def _screen_response(
             ScreenHit(
                 entity_id=m.entity.id,
                 list=m.source,
-                label=WATCH_LABEL if m.source == WATCH_SOURCE else "listed",
+                label=label_of(m.source),
                 schema=m.entity.schema,
                 caption=m.entity.caption,
                 matched_name=m.explanation.listed_name,

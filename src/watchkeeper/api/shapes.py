@@ -6,7 +6,6 @@ from datetime import date
 
 from fastapi import HTTPException
 
-from watchkeeper.actions.watch import WATCH_LABEL, WATCH_SOURCE
 from watchkeeper.api.models import (
     EntityResponse,
     FeatureResult,
@@ -15,6 +14,7 @@ from watchkeeper.api.models import (
 from watchkeeper.match.evidence import Feature
 from watchkeeper.match.screener import ScreeningMatch
 from watchkeeper.model import Entity
+from watchkeeper.model.actions import WATCH_SOURCE, label_of
 
 #: Largest version number or offset a request may name (SQLite integers are 64-bit).
 MAX_SEQ = 1 << 31
@@ -58,7 +58,7 @@ def scored_entity(match: ScreeningMatch, threshold: float) -> ScoredEntityRespon
         explanations=explanations,
         explanation=explanation.to_dict(),
         listed=entity.source != WATCH_SOURCE,
-        label=WATCH_LABEL if entity.source == WATCH_SOURCE else "listed",
+        label=label_of(entity.source),
     )
 
 

@@ -28,6 +28,7 @@ from watchkeeper.cli.common import (
 from watchkeeper.errors import InvalidInput
 from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.model import ListVersion
+from watchkeeper.model.actions import WATCH_LABEL, WATCH_SOURCE, label_of
 from watchkeeper.settings import open_stores
 
 if TYPE_CHECKING:
@@ -89,8 +90,14 @@ class Screening:
 
     @property
     def label(self) -> str:
-        watched = [f"announced@{self.announced}"] if self.announced is not None else []
+        watched = [f"{WATCH_SOURCE}@{self.announced}"] if self.announced is not None else []
         return ", ".join([*(v.label for v in self.versions), *watched])
+
+    def lists_json(self) -> list[dict[str, object]]:
+        watched: list[dict[str, object]] = (
+            [{"source": WATCH_SOURCE, "revision": self.announced}] if self.announced is not None else []
+        )
+        return [*(v.to_dict() for v in self.versions), *watched]
 
 
 def load_screening(home: Path | None, lists: str | None, as_of: str | None, threshold: float) -> Screening:
@@ -166,12 +173,12 @@ def screen(
                         "id": identifier,
                     },
                     "threshold": threshold,
-                    "lists": [v.to_dict() for v in versions] + ([{"source": "announced"}] if watch else []),
+                    "lists": screening.lists_json(),
                     "matches": [
                         {
                             "entity_id": m.entity.id,
                             "list": m.source,
-                            "label": "announced, not listed" if m.source == "announced" else "listed",
+                            "label": label_of(m.source),
                             "caption": m.entity.caption,
                             "schema": m.entity.schema,
                             "score": m.score,
@@ -198,7 +205,7 @@ def screen(
                 match.entity.id,
                 match.explanation.listed_name,
                 match.entity.schema,
-                ("ANNOUNCED, NOT LISTED: " if match.source == "announced" else "")
+                (f"{WATCH_LABEL.upper()}: " if match.source == WATCH_SOURCE else "")
                 + match.explanation.summary(),
             )
         out.print(table)
@@ -304,8 +311,7 @@ def batch(
             "resumed_from_row": summary.resumed_from,
             "output": str(summary.output),
             "errors_file": str(summary.errors_file) if summary.errors_file else None,
-            "lists": [v.to_dict() for v in versions]
-            + ([{"source": "announced", "revision": screening.announced}] if screening.announced else []),
+            "lists": screening.lists_json(),
         }
         if as_json:
             emit_json(report)

@@ -25,6 +25,14 @@ ACTION_STATUSES = ("announced", "effective", "amended", "delisted", "on-hold", "
 FIRST_STATUS = {"announcement": "announced", "on-hold": "on-hold", "withdrawal": "withdrawn"}
 #: Where an action's record comes from.
 ORIGINS = ("list", "document", "manual")
+#: The watch source of the parties of open announced and on-hold actions, and how its hits are shown.
+WATCH_SOURCE = "announced"
+WATCH_LABEL = "announced, not listed"
+
+
+def label_of(source: str) -> str:
+    """How a hit is shown: `listed`, or `announced, not listed` for the watch source's."""
+    return WATCH_LABEL if source == WATCH_SOURCE else "listed"
 
 
 @dataclass(frozen=True)
