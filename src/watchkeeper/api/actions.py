@@ -17,7 +17,6 @@ from watchkeeper.api.shapes import parse_date_param
 from watchkeeper.api.uploads import upload_name
 from watchkeeper.documents.text import MAX_DOCUMENT_BYTES
 from watchkeeper.model.actions import SanctionsAction
-from watchkeeper.screen.documents import check_names, read_and_verify
 
 
 class ManualActionRequest(BaseModel):
@@ -91,21 +90,11 @@ def actions_router(service: ScreeningService) -> APIRouter:
         data = await file.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise HTTPException(413, f"a document is at most {MAX_DOCUMENT_BYTES:,} bytes")
-        loaded = service.require_lists()
         name = upload_name(file.filename)
 
         def work() -> dict[str, Any]:
-            stores = service.stores()
-            reading = read_and_verify(
-                stores.lists,
-                data,
-                name,
-                on=day,
-                threshold=service.threshold,
-                cache=service.settings.home / "index",
-                current=(loaded.screener, list(loaded.versions)),
-            )
-            recorded = record_reading(stores.actions, reading, caller.name, day) if record else None
+            reading = service.read_and_verify(data, name, on=day)
+            recorded = record_reading(service.stores().actions, reading, caller.name, day) if record else None
             return {**reading.to_dict(), "recorded": recorded.id if recorded else None}
 
         return await run_in_threadpool(work)
@@ -113,18 +102,8 @@ def actions_router(service: ScreeningService) -> APIRouter:
     @router.post("/actions", tags=["Sanctions actions"], response_model=dict[str, Any], status_code=201)
     def add_action(body: ManualActionRequest, caller: AdminCaller) -> Any:
         """Record an action by hand (admin); its parties are checked against the lists."""
-        stores = service.stores()
-        names = [p for p in body.parties if p.strip()]
-        loaded = service.require_lists() if names else None
-        checks = check_names(
-            stores.lists,
-            names,
-            on=body.date,
-            threshold=service.threshold,
-            cache=service.settings.home / "index",
-            current=(loaded.screener, list(loaded.versions)) if loaded else None,
-        )
+        checks = service.check_names([p for p in body.parties if p.strip()], body.date)
         action = manual_action(body.kind, body.authority, body.date, body.note, checks, body.title)
-        return record_manual(stores.actions, action, caller.name, closes=body.closes).to_dict()
+        return record_manual(service.stores().actions, action, caller.name, closes=body.closes).to_dict()
 
     return router

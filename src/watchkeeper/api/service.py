@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from watchkeeper.match.config import DEFAULT_THRESHOLD
 from watchkeeper.match.screener import Screener
 from watchkeeper.model import ListVersion
 from watchkeeper.rules.book import RuleBook
+from watchkeeper.screen.documents import DocumentReading, PartyCheck, check_names, read_and_verify
 from watchkeeper.screen.loader import RecentScreeners, screener_from_store
 from watchkeeper.screen.payments import PaymentScreener
 from watchkeeper.screen.shipments import ShipmentScreener
@@ -116,6 +118,33 @@ class ScreeningService:
             if self._announced is None or self._announced[0] != revision:
                 self._announced = (revision, watch_screener(actions, self.threshold))
             return self._announced[1]
+
+    def read_and_verify(self, data: bytes, name: str, on: date | None = None) -> DocumentReading:
+        """A document read and its parties checked against the loaded lists (and those of its date)."""
+        loaded = self.require_lists()
+        return read_and_verify(
+            self.stores().lists,
+            data,
+            name,
+            on=on,
+            threshold=self.threshold,
+            cache=self.settings.home / "index",
+            current=(loaded.screener, list(loaded.versions)),
+        )
+
+    def check_names(self, names: Sequence[str], on: date | None) -> tuple[PartyCheck, ...]:
+        """Names given by hand checked as a document's parties are (no lists needed for none)."""
+        if not names:
+            return ()
+        loaded = self.require_lists()
+        return check_names(
+            self.stores().lists,
+            names,
+            on=on,
+            threshold=self.threshold,
+            cache=self.settings.home / "index",
+            current=(loaded.screener, list(loaded.versions)),
+        )
 
     @property
     def lists(self) -> LoadedLists | None:

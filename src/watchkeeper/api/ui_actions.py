@@ -18,7 +18,6 @@ from watchkeeper.api.service import ScreeningService
 from watchkeeper.documents.places import describe_places
 from watchkeeper.documents.text import MAX_DOCUMENT_BYTES
 from watchkeeper.errors import WatchkeeperError
-from watchkeeper.screen.documents import read_and_verify
 from watchkeeper.store.users import Session
 
 Page = Callable[..., HTMLResponse]
@@ -64,17 +63,9 @@ def action_pages(
                     raise WatchkeeperError(f"a document is at most {MAX_DOCUMENT_BYTES:,} bytes")
                 if record and not session.user.may("admin"):
                     raise WatchkeeperError("only an admin records actions; read it without recording")
-                loaded = service.require_lists()
-                stores = service.stores()
-                reading = read_and_verify(
-                    stores.lists,
-                    data,
-                    upload.filename,
-                    threshold=service.threshold,
-                    cache=service.settings.home / "index",
-                    current=(loaded.screener, list(loaded.versions)),
-                )
-                recorded = record_reading(stores.actions, reading, session.user.username) if record else None
+                reading = service.read_and_verify(data, upload.filename)
+                actions = service.stores().actions
+                recorded = record_reading(actions, reading, session.user.username) if record else None
             except WatchkeeperError as exc:
                 return timeline_page(request, session, reading=None, message=str(exc), error=True)
             message = f"Recorded as action {recorded.id}." if recorded else ""
