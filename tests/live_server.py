@@ -81,6 +81,13 @@ class LiveServer:
         self.stop()
         self.start()
 
+    def __enter__(self) -> LiveServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"ApiKey {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)

@@ -31,11 +31,8 @@ def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(loaded_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server shared by a module's read-only tests."""
-    home = copy_home(loaded_home, tmp_path_factory.mktemp("server") / "home")
-    live = LiveServer(home)
-    live.start()
-    yield live
-    live.stop()
+    with LiveServer(copy_home(loaded_home, tmp_path_factory.mktemp("server") / "home")) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

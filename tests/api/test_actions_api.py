@@ -19,11 +19,8 @@ from watchkeeper.sources import parse_list
 def actions_server(
     loaded_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, Keys]]:
-    home = copy_home(loaded_home, tmp_path_factory.mktemp("actions") / "home")
-    live = LiveServer(home)
-    live.start()
-    yield live, make_keys(home)
-    live.stop()
+    with LiveServer(copy_home(loaded_home, tmp_path_factory.mktemp("actions") / "home")) as live:
+        yield live, make_keys(live.home)
 
 
 def test_a_release_uploaded_is_read_verified_and_recorded_by_an_admin(

@@ -33,10 +33,8 @@ def ais_server(loaded_home: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     store = AisStore(home / "ais")
     store.load(transfer)
     save_events(store, detect(store, ReferenceData.read(BUNDLED / "ais", zones)))
-    live = LiveServer(home)
-    live.start()
-    yield live, make_keys(home), ship, tanker
-    live.stop()
+    with LiveServer(home) as live:
+        yield live, make_keys(home), ship, tanker
 
 
 def test_events_carry_the_screening_of_both_vessels(ais_server: Server) -> None:

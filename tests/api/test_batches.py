@@ -30,11 +30,8 @@ CUSTOMERS = BUNDLED / "samples" / "customers.csv"
 def batch_server(
     loaded_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, Keys]]:
-    home = copy_home(loaded_home, tmp_path_factory.mktemp("batches") / "home")
-    live = LiveServer(home)
-    live.start()
-    yield live, make_keys(home)
-    live.stop()
+    with LiveServer(copy_home(loaded_home, tmp_path_factory.mktemp("batches") / "home")) as live:
+        yield live, make_keys(live.home)
 
 
 def _wait_for(client: httpx.Client, job_id: str, state: str, timeout: float = 240) -> dict[str, object]:

@@ -29,10 +29,8 @@ def trade_server(
         load_bundled_rules(rules, BUNDLED)
     finally:
         rules.close()
-    live = LiveServer(home)
-    live.start()
-    yield live, make_keys(home)
-    live.stop()
+    with LiveServer(home) as live:
+        yield live, make_keys(home)
 
 
 def test_payments_over_http(trade_server: tuple[LiveServer, Keys]) -> None:

@@ -24,12 +24,8 @@ def serving(home: Path, users: dict[str, str]) -> Iterator[LiveServer]:
             store.create(name, role, PASSWORD)
     finally:
         store.close()
-    live = LiveServer(home)
-    live.start()
-    try:
+    with LiveServer(home) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def login(page: Page, url: str, user: str) -> None:
