@@ -177,10 +177,11 @@ def lists_load(
             markup=True,
         )
         for item in links:
-            out.print(
-                f"action {item.action_id} is effective: {item.party} listed as {item.entity_id}",
-                highlight=False,
-            )
+            out.print(_effective(item), highlight=False)
+
+
+def _effective(link: Link) -> str:
+    return f"action {link.action_id} is effective: {link.party} listed as {link.entity_id}"
 
 
 def link_announced(stores: Stores, cache: Path) -> list[Link]:
@@ -358,9 +359,7 @@ def lists_fetch(
             results.append(outcome)
             if outcome.result is not None:
                 for item in link_announced(stores, settings.home / "index"):
-                    err.print(
-                        f"action {item.action_id} is effective: {item.party} listed as {item.entity_id}"
-                    )
+                    err.print(_effective(item), highlight=False)
             if not as_json:
                 out.print(f"{outcome.source}: {outcome.status} — {outcome.detail}", highlight=False)
         if as_json:
